@@ -1,0 +1,54 @@
+import type { CatalogItem } from './protocol';
+
+/** The catalogue file a storefront serves (`public/catalog.json` in the demo). */
+export interface CatalogFile {
+  format: 'shelfwise-catalog';
+  version: 1;
+  /** Where the catalogue came from, for people reading it. */
+  source?: string;
+  items: CatalogItem[];
+}
+
+/** Thrown for a catalogue that cannot be used; the message names what is wrong. */
+export class CatalogError extends Error {
+  override name = 'CatalogError';
+}
+
+const MAX_TITLE = 500;
+
+/**
+ * Checks a parsed catalogue and returns it typed. Rejects (with a message naming the first
+ * offending item) anything that would make ids ambiguous or titles unrenderable.
+ */
+export function validateCatalog(data: unknown): CatalogFile {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new CatalogError('catalogue: expected a JSON object with an "items" array');
+  }
+  const obj = data as Record<string, unknown>;
+  if (obj.format !== 'shelfwise-catalog') {
+    throw new CatalogError(`catalogue: "format" must be "shelfwise-catalog", got ${JSON.stringify(obj.format)}`);
+  }
+  if (!Array.isArray(obj.items)) throw new CatalogError('catalogue: "items" must be an array');
+  if (obj.items.length === 0) throw new CatalogError('catalogue: "items" is empty');
+  const seen = new Set<string>();
+  const items: CatalogItem[] = [];
+  obj.items.forEach((raw: unknown, i: number) => {
+    if (typeof raw !== 'object' || raw === null) throw new CatalogError(`catalogue: item ${i} is not an object`);
+    const it = raw as Record<string, unknown>;
+    if (typeof it.id !== 'string' || it.id.length === 0) {
+      throw new CatalogError(`catalogue: item ${i} has no string "id"`);
+    }
+    if (seen.has(it.id)) throw new CatalogError(`catalogue: duplicate id "${it.id}" (item ${i})`);
+    seen.add(it.id);
+    if (typeof it.title !== 'string' || it.title.trim().length === 0) {
+      throw new CatalogError(`catalogue: item "${it.id}" has no "title"`);
+    }
+    if (it.category !== undefined && typeof it.category !== 'string') {
+      throw new CatalogError(`catalogue: item "${it.id}" has a non-string "category"`);
+    }
+    const item: CatalogItem = { id: it.id, title: it.title.slice(0, MAX_TITLE) };
+    if (typeof it.category === 'string') item.category = it.category;
+    items.push(item);
+  });
+  return { format: 'shelfwise-catalog', version: 1, source: typeof obj.source === 'string' ? obj.source : undefined, items };
+}

@@ -1,0 +1,121 @@
+/**
+ * Wire types between the page and the recommender worker. Everything here is plain,
+ * structured-cloneable data: it crosses the Comlink boundary and is what the store keeps.
+ */
+
+/** What a shopper did. `search` carries a query instead of an item. */
+export type EventType = 'view' | 'add_to_cart' | 'purchase' | 'search';
+export const EVENT_TYPES: readonly EventType[] = ['view', 'add_to_cart', 'purchase', 'search'];
+
+/** An event as the page reports it. */
+export type ShopperEventInput =
+  | { type: 'view' | 'add_to_cart' | 'purchase'; itemId: string }
+  | { type: 'search'; query: string };
+
+/** An event as it is kept in the shopper's log (IndexedDB). */
+export type ShopperEvent = ShopperEventInput & {
+  /** Milliseconds since the epoch, taken by the engine when the event was recorded. */
+  ts: number;
+};
+
+/** The carousels Shelfwise renders; the value is the `data-surface` attribute. */
+export type Surface = 'for-you' | 'because-you-viewed' | 'bought-together' | 'trending' | 'recently-viewed';
+export const SURFACES: readonly Surface[] = [
+  'for-you',
+  'because-you-viewed',
+  'bought-together',
+  'trending',
+  'recently-viewed',
+];
+
+export interface RecommendRequest {
+  surface: Surface;
+  /** How many items at most (default 10). */
+  k?: number;
+  /** The anchor item for `because-you-viewed` and `bought-together`. */
+  itemId?: string;
+  /** Items in the cart, anchors for `bought-together` on the cart page. */
+  cartItemIds?: string[];
+}
+
+/** Which signal put an item on a list; the UI phrases it, tests check it. */
+export type ReasonKind =
+  | 'viewed' // Because you viewed {title}
+  | 'bought-with' // Often bought with {title}
+  | 'similar-text' // Similar to {title}
+  | 'taste' // Matches what you've been browsing
+  | 'trending' // Popular right now
+  | 'recent'; // You viewed this
+
+export interface Reason {
+  kind: ReasonKind;
+  /** One short sentence for the shopper, true of what produced the score. */
+  text: string;
+  /** The item of the shopper's own history (or the anchor) the reason names, if any. */
+  sourceItemId?: string;
+}
+
+export interface CatalogItem {
+  id: string;
+  title: string;
+  /** A coarse grouping for browsing (e.g. the platform), derived from the catalogue. */
+  category?: string;
+}
+
+export interface RecommendedItem extends CatalogItem {
+  score: number;
+  reason: Reason;
+}
+
+export interface RecommendationList {
+  surface: Surface;
+  items: RecommendedItem[];
+  /** True when the shopper's own history shaped the list. */
+  personal: boolean;
+  /** The anchor item the list is about (`because-you-viewed`, `bought-together`). */
+  anchor?: CatalogItem;
+}
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+export type EnginePhase = 'starting' | 'loading' | 'ready' | 'learning' | 'error';
+
+/** A snapshot of what the engine is doing, pushed to the page on every change. */
+export interface EngineStatus {
+  phase: EnginePhase;
+  /** The tfjs backend in use, once chosen. */
+  backend?: BackendName;
+  /** Why that backend: the preference, a measurement, or a fallback with its cause. */
+  backendReason?: string;
+  /** 0..1 while loading the model or learning; undefined otherwise. */
+  progress?: number;
+  /** Human-readable description of the current work ("Loading model", "Learning from 12 events"). */
+  detail?: string;
+  eventCount: number;
+  /** Whether the shopper's history is stored persistently (false when IndexedDB is unavailable). */
+  persistent: boolean;
+  /** True once the base model is loaded and verified; false means non-personal fallback only. */
+  modelLoaded: boolean;
+  /** Clear messages about what failed (bad catalogue, bad model, storage unavailable...). */
+  errors: string[];
+  /** Bumped whenever recommendations may have changed (new event folded in, model loaded). */
+  revision: number;
+}
+
+export interface EngineConfig {
+  /** URL of the catalogue JSON (see `catalog.ts`). */
+  catalogUrl: string;
+  /** URL of the model manifest (see `model-manifest.ts`). */
+  modelUrl: string;
+  /** Force a backend (`?backend=` in the demo); without it the engine chooses. */
+  backend?: BackendName;
+}
+
+/** Everything the store holds for a shopper, as `exportData` returns it. */
+export interface ExportedData {
+  format: 'shelfwise-export';
+  version: 1;
+  exportedAt: string;
+  events: ShopperEvent[];
+}

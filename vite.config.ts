@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+export default defineConfig({
+  plugins: [react()],
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    // The wasm kernels must stay separate files: the worker fetches them by URL.
+    assetsInlineLimit: (file) => (file.endsWith('.wasm') ? false : undefined),
+    chunkSizeWarningLimit: 2000,
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    pool: 'forks',
+  },
+});
