@@ -45,7 +45,8 @@ export type ReasonKind =
   | 'similar-text' // Similar to {title}
   | 'taste' // Matches what you've been browsing
   | 'trending' // Popular right now
-  | 'recent'; // You viewed this
+  | 'recent' // You viewed this
+  | 'catalogue'; // No model to rank with: shown in catalogue order
 
 export interface Reason {
   kind: ReasonKind;

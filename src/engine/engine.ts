@@ -1,0 +1,406 @@
+import { fuse, type SignalName } from '../core/fusion';
+import { summarizeHistory, type HistoryEvent, type ShopperHistory } from '../core/history';
+import { topK } from '../core/top-k';
+import { chooseBackend, type BackendChoice, type WasmPaths } from '../model/backend';
+import { CfModel } from '../model/cf-model';
+import { loadBaseModel, type BaseModel, type FetchBytes } from '../model/load-model';
+import { validateCatalog } from '../shared/catalog';
+import {
+  EVENT_TYPES, SURFACES,
+  type CatalogItem, type EngineConfig, type EngineStatus, type ExportedData, type RecommendationList,
+  type RecommendRequest, type ShopperEvent, type ShopperEventInput,
+} from '../shared/protocol';
+import { openEventLog, type EventLog } from '../store/event-log';
+import { anchorSignals, CatalogModel, forYouSignals, rankAndExplain, toRecommended } from './ranker';
+
+export interface EngineOptions {
+  /** How bytes are fetched (default: `fetch`, GET only). */
+  fetchBytes?: FetchBytes;
+  /** What relative catalogue and model URLs are resolved against (default: the worker's location). */
+  baseUrl?: string;
+  wasmPaths?: WasmPaths;
+  /** IndexedDB database name (tests use a fresh one each). */
+  dbName?: string;
+  /** Use this log instead of opening IndexedDB (tests). */
+  log?: EventLog;
+  now?: () => number;
+}
+
+type Listener = (status: EngineStatus) => void;
+
+const MAX_ID_LENGTH = 256;
+const MAX_QUERY_LENGTH = 200;
+const META_BACKEND = 'backend-choice';
+const META_USER = 'user-vector';
+
+/** The only network access the engine has: GETs of the catalogue and model files. */
+const defaultFetchBytes: FetchBytes = async (url) => {
+  const res = await fetch(url, { method: 'GET', credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
+  return res.arrayBuffer();
+};
+
+/**
+ * The recommender engine: keeps the shopper's log, learns from it, and answers for each
+ * surface. The worker exposes one instance; Node tests and the evaluation use it directly.
+ * No method sends anything anywhere: the only requests are GETs of catalogue and model.
+ */
+export class Engine {
+  private readonly fetchBytes: FetchBytes;
+  private readonly now: () => number;
+  private log?: EventLog;
+  private cat?: CatalogModel;
+  private cf?: CfModel;
+  private events: ShopperEvent[] = [];
+  private history: ShopperHistory = summarizeHistory([]);
+  private userVector?: Float32Array;
+  private state: EngineStatus = {
+    phase: 'starting', eventCount: 0, persistent: false, modelLoaded: false, errors: [], revision: 0,
+  };
+  private listeners = new Map<number, Listener>();
+  private nextListener = 1;
+  private initDone?: Promise<EngineStatus>;
+  /** Work in flight (writes, learning); `whenIdle` waits for it to drain. */
+  private pending = new Set<Promise<unknown>>();
+  private writeBatch: ShopperEvent[] = [];
+  private writeFlush?: Promise<void>;
+  private learning: Promise<void> = Promise.resolve();
+  private learnQueued = false;
+
+  constructor(private readonly options: EngineOptions = {}) {
+    this.fetchBytes = options.fetchBytes ?? defaultFetchBytes;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Loads catalogue, model and history. Never rejects: what failed is in `status().errors`. */
+  init(config: EngineConfig): Promise<EngineStatus> {
+    this.initDone ??= this.track(this.start(config));
+    return this.initDone;
+  }
+
+  status(): EngineStatus {
+    return structuredClone(this.state);
+  }
+
+  /** Calls `listener` with every status change; returns an id for `unsubscribe`. */
+  subscribe(listener: Listener): number {
+    const id = this.nextListener++;
+    this.listeners.set(id, listener);
+    listener(this.status());
+    return id;
+  }
+
+  unsubscribe(id: number): void {
+    this.listeners.delete(id);
+  }
+
+  /** Resolves when no event, learning or loading is pending. */
+  async whenIdle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  eventCount(): number {
+    return this.events.length;
+  }
+
+  /**
+   * Validates and stores an event, then learns from it in the background. Rejects, storing
+   * nothing, for an unknown item or a malformed event.
+   */
+  async recordEvent(input: ShopperEventInput): Promise<void> {
+    await this.initDone;
+    const event = this.validateEvent(input);
+    this.events.push(event);
+    this.setState({ eventCount: this.events.length });
+    await this.track(this.persist(event));
+    this.scheduleLearning();
+  }
+
+  async recommend(req: RecommendRequest): Promise<RecommendationList> {
+    await this.initDone;
+    const cat = this.cat;
+    if (!SURFACES.includes(req.surface)) throw new Error(`Unknown surface "${String(req.surface)}"`);
+    if (!cat) return { surface: req.surface, items: [], personal: false };
+    const k = Math.max(1, Math.min(req.k ?? 10, 100));
+    const history = this.history;
+    const seen = new Set<number>(history.items);
+    const weights = this.fusionWeights();
+    switch (req.surface) {
+      case 'trending':
+        return { surface: 'trending', items: this.trending(k, (i) => history.purchased.has(i)), personal: false };
+      case 'recently-viewed': {
+        const viewed: number[] = [];
+        for (let i = this.events.length - 1; i >= 0 && viewed.length < k; i--) {
+          const e = this.events[i];
+          if (e.type !== 'search') {
+            const idx = cat.indexOf.get(e.itemId);
+            if (idx !== undefined && !viewed.includes(idx)) viewed.push(idx);
+          }
+        }
+        const items = viewed.map((i) => toRecommended(cat, i, 0, { kind: 'recent', text: 'You viewed this recently' }));
+        return { surface: 'recently-viewed', items, personal: items.length > 0 };
+      }
+      case 'for-you': {
+        if (history.items.length === 0 && history.queries.length === 0) {
+          return { surface: 'for-you', items: this.trending(k, () => false), personal: false };
+        }
+        const cf = this.cf && this.userVector ? await this.cf.scoreAll(this.userVector) : undefined;
+        const { signals, ctx } = forYouSignals(cat, history, cf, weights);
+        const items = rankAndExplain(cat, fuse(signals, cat.n), k, (i) => seen.has(i), ctx);
+        return { surface: 'for-you', items, personal: true };
+      }
+      case 'because-you-viewed':
+      case 'bought-together': {
+        const anchors = (req.surface === 'bought-together' && req.cartItemIds?.length ? req.cartItemIds : req.itemId ? [req.itemId] : [])
+          .map((id) => cat.indexOf.get(id))
+          .filter((i): i is number => i !== undefined);
+        if (anchors.length === 0) {
+          throw new Error(`Surface "${req.surface}" needs a known anchor item (itemId or cartItemIds)`);
+        }
+        const anchorRow = cat.rowOf[anchors[0]];
+        const cf = this.cf && anchorRow >= 0 ? await this.cf.scoreAll(cat.model!.embeddings.subarray(anchorRow * cat.model!.d, (anchorRow + 1) * cat.model!.d)) : undefined;
+        // "Bought together" is about co-purchase; "because you viewed" about likeness.
+        const w = req.surface === 'bought-together' ? { ...weights, cooc: weights.cooc * 4, content: weights.content * 0.5 } : weights;
+        const { signals, ctx } = anchorSignals(cat, anchors, cf, w);
+        const exclude = new Set<number>([...anchors, ...history.purchased]);
+        const items = rankAndExplain(cat, fuse(signals, cat.n), k, (i) => exclude.has(i), ctx);
+        return { surface: req.surface, items, personal: false, anchor: cat.items[anchors[0]] };
+      }
+    }
+  }
+
+  async getItems(ids: string[]): Promise<CatalogItem[]> {
+    await this.initDone;
+    const cat = this.cat;
+    if (!cat) return [];
+    return ids.map((id) => cat.indexOf.get(id)).filter((i): i is number => i !== undefined).map((i) => cat.items[i]);
+  }
+
+  /** Catalogue search by text and/or category (browsing; it records nothing). */
+  async searchCatalog(query: string, opts: { category?: string; offset?: number; limit?: number } = {}): Promise<{ total: number; items: CatalogItem[] }> {
+    await this.initDone;
+    const cat = this.cat;
+    if (!cat) return { total: 0, items: [] };
+    const q = query.trim().slice(0, MAX_QUERY_LENGTH);
+    let hits = q ? cat.content.search(q) : cat.items.map((_, i) => i);
+    if (opts.category) hits = hits.filter((i) => cat.items[i].category === opts.category);
+    if (!q && cat.model) {
+      const pop = cat.model.popularity;
+      hits.sort((a, b) => (pop[cat.rowOf[b]] ?? 0) - (pop[cat.rowOf[a]] ?? 0) || a - b);
+    }
+    const offset = Math.max(0, opts.offset ?? 0);
+    const limit = Math.max(1, Math.min(opts.limit ?? 24, 200));
+    return { total: hits.length, items: hits.slice(offset, offset + limit).map((i) => cat.items[i]) };
+  }
+
+  async categories(): Promise<{ name: string; count: number }[]> {
+    await this.initDone;
+    const counts = new Map<string, number>();
+    for (const it of this.cat?.items ?? []) if (it.category) counts.set(it.category, (counts.get(it.category) ?? 0) + 1);
+    return [...counts].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count);
+  }
+
+  async recentEvents(limit = 20): Promise<ShopperEvent[]> {
+    await this.initDone;
+    return this.events.slice(-limit).reverse();
+  }
+
+  async exportData(): Promise<ExportedData> {
+    await this.initDone;
+    await this.whenIdle();
+    const stored = this.log ? await this.log.all() : [];
+    return {
+      format: 'shelfwise-export', version: 1, exportedAt: new Date(this.now()).toISOString(),
+      events: stored.map(({ seq: _seq, ...e }) => e as ShopperEvent),
+    };
+  }
+
+  /** Erases the log and everything learned from it; lists drop back to non-personal at once. */
+  async eraseData(): Promise<void> {
+    await this.initDone;
+    await this.whenIdle();
+    await this.log?.clear();
+    this.events = [];
+    this.history = summarizeHistory([]);
+    this.userVector = undefined;
+    this.setState({ eventCount: 0, revision: this.state.revision + 1 });
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private async start(config: EngineConfig): Promise<EngineStatus> {
+    const errors: string[] = [];
+    this.setState({ phase: 'loading', detail: 'Opening your history', progress: 0 });
+    const base = this.options.baseUrl ?? (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/';
+    const opened = this.options.log ? { log: this.options.log } : await openEventLog(this.options.dbName);
+    this.log = opened.log;
+    if (opened.error) errors.push(opened.error);
+    try {
+      this.events = (await this.log.all()).map(({ seq: _seq, ...e }) => e as ShopperEvent);
+    } catch (err) {
+      errors.push(`Could not read your history: ${message(err)}`);
+    }
+    this.setState({ persistent: this.log.persistent, eventCount: this.events.length, errors: [...errors], detail: 'Loading catalogue' });
+
+    let items: CatalogItem[];
+    try {
+      const bytes = await this.fetchBytes(new URL(config.catalogUrl, base).href);
+      items = validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items;
+    } catch (err) {
+      errors.push(`Catalogue could not be loaded: ${message(err)}`);
+      this.setState({ phase: 'error', detail: undefined, progress: undefined, errors });
+      return this.status();
+    }
+
+    this.setState({ detail: 'Loading model', progress: 0.1 });
+    let model: BaseModel | undefined;
+    try {
+      model = await loadBaseModel(new URL(config.modelUrl, base).href, this.fetchBytes, (f) => this.setState({ progress: 0.1 + 0.6 * f }));
+    } catch (err) {
+      errors.push(`Model unavailable, showing non-personal recommendations: ${message(err)}`);
+    }
+    this.cat = new CatalogModel(items, model);
+    if (model && this.cat.coverage === 0) {
+      errors.push('Model does not match the catalogue (no shared item ids); using content similarity only');
+      this.cat = new CatalogModel(items);
+      model = undefined;
+    }
+    this.history = this.summarize();
+    // Non-personal lists can be served from here on; the backend comes next.
+    this.setState({ modelLoaded: Boolean(model), errors: [...errors], revision: this.state.revision + 1, detail: model ? 'Starting the learning backend' : undefined, progress: 0.75 });
+
+    if (model) {
+      try {
+        const choice = await this.startBackend(config, model);
+        this.cf = new CfModel(model.embeddings, model.n, model.d, model.gram, model.manifest.params);
+        this.setState({ backend: choice.backend, backendReason: choice.reason });
+        const saved = await this.log.getMeta<{ version: string; vector: Float32Array }>(META_USER).catch(() => undefined);
+        if (saved?.version === model.manifest.version && saved.vector.length === model.d) this.userVector = saved.vector;
+        await this.learn();
+      } catch (err) {
+        errors.push(`Learning backend failed, showing non-personal recommendations: ${message(err)}`);
+        this.cf = undefined;
+      }
+    }
+    this.setState({ phase: 'ready', detail: undefined, progress: undefined, errors: [...errors], revision: this.state.revision + 1 });
+    return this.status();
+  }
+
+  private async startBackend(config: EngineConfig, model: BaseModel): Promise<BackendChoice> {
+    const remembered = config.backend ? undefined : await this.log!.getMeta<BackendChoice>(META_BACKEND).catch(() => undefined);
+    const choice = await chooseBackend({ forced: config.backend, remembered, wasmPaths: this.options.wasmPaths, workload: [model.n, model.d] });
+    if (!config.backend && !remembered && choice.measuredMs) await this.log!.setMeta(META_BACKEND, choice).catch(() => undefined);
+    return choice;
+  }
+
+  private validateEvent(input: ShopperEventInput): ShopperEvent {
+    if (typeof input !== 'object' || input === null || !EVENT_TYPES.includes(input.type)) {
+      throw new Error(`Invalid event: type must be one of ${EVENT_TYPES.join(', ')}`);
+    }
+    if (input.type === 'search') {
+      if (typeof input.query !== 'string' || input.query.trim() === '') throw new Error('Invalid search event: empty query');
+      return { type: 'search', query: input.query.trim().slice(0, MAX_QUERY_LENGTH), ts: this.now() };
+    }
+    const id = input.itemId;
+    if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) throw new Error(`Invalid ${input.type} event: itemId must be a non-empty string`);
+    if (this.cat && !this.cat.indexOf.has(id)) throw new Error(`Unknown item "${id}": it is not in the catalogue, event not recorded`);
+    return { type: input.type, itemId: id, ts: this.now() };
+  }
+
+  /** Writes events that arrive together in one transaction. */
+  private persist(event: ShopperEvent): Promise<void> {
+    this.writeBatch.push(event);
+    this.writeFlush ??= Promise.resolve().then(async () => {
+      const batch = this.writeBatch;
+      this.writeBatch = [];
+      this.writeFlush = undefined;
+      try {
+        await this.log?.append(batch);
+      } catch (err) {
+        const msg = `Could not save ${batch.length} event(s): ${message(err)}`;
+        this.setState({ errors: [...this.state.errors, msg] });
+        throw new Error(msg);
+      }
+    });
+    return this.writeFlush;
+  }
+
+  private summarize(): ShopperHistory {
+    const cat = this.cat;
+    const events: HistoryEvent[] = this.events.map((e) =>
+      e.type === 'search' ? { type: 'search', item: -1, query: e.query } : { type: e.type, item: cat?.indexOf.get(e.itemId) ?? -1 },
+    );
+    return summarizeHistory(events);
+  }
+
+  /** Coalesces learning requests: at most one run in progress and one queued. */
+  private scheduleLearning(): void {
+    if (this.learnQueued) return;
+    this.learnQueued = true;
+    this.learning = this.track(this.learning.then(() => {
+      this.learnQueued = false;
+      return this.learn();
+    }));
+  }
+
+  /** Folds the shopper's log into the user vector (the on-device fine-tuning step). */
+  private async learn(): Promise<void> {
+    const cat = this.cat;
+    this.history = this.summarize();
+    if (!cat?.model || !this.cf) {
+      this.setState({ revision: this.state.revision + 1 });
+      return;
+    }
+    const rows = cat.toRows(this.history.items, this.history.weights);
+    this.setState({ phase: 'learning', detail: `Learning from ${this.events.length} events` });
+    try {
+      this.userVector = rows.items.length > 0 ? await this.cf.foldIn(rows.items, rows.weights, this.userVector) : undefined;
+      if (this.userVector) await this.log?.setMeta(META_USER, { version: cat.model.manifest.version, vector: this.userVector }).catch(() => undefined);
+    } catch (err) {
+      this.setState({ errors: [...this.state.errors, `Learning failed: ${message(err)}`] });
+    }
+    this.setState({ phase: this.state.phase === 'learning' ? 'ready' : this.state.phase, detail: undefined, revision: this.state.revision + 1 });
+  }
+
+  private trending(k: number, exclude: (i: number) => boolean) {
+    const cat = this.cat!;
+    if (!cat.model) {
+      return cat.items.slice(0, k).map((_, i) => toRecommended(cat, i, 0, { kind: 'catalogue', text: 'From the catalogue' }));
+    }
+    const scores = cat.fromRows(cat.model.trending);
+    return topK(scores, k, exclude).map((i) => toRecommended(cat, i, scores[i], { kind: 'trending', text: 'Popular right now' }));
+  }
+
+  private fusionWeights(): Record<SignalName, number> {
+    return this.cat?.model?.manifest.params.fusion ?? { cf: 0, next: 0, cooc: 0, content: 1, popularity: 0 };
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.pending.add(p);
+    const done = () => this.pending.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  private setState(patch: Partial<EngineStatus>): void {
+    this.state = { ...this.state, ...patch };
+    const snapshot = this.status();
+    for (const l of this.listeners.values()) {
+      try {
+        // Over Comlink a listener returns a promise; a closed page must not break the engine.
+        const r = l(snapshot) as unknown;
+        if (r instanceof Promise) r.catch(() => undefined);
+      } catch {
+        // Same, for a listener that throws synchronously.
+      }
+    }
+  }
+}
+
+export function createEngine(options?: EngineOptions): Engine {
+  return new Engine(options);
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

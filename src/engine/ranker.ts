@@ -1,0 +1,213 @@
+import { ContentIndex, type SparseVector } from '../core/content-index';
+import { dominantSignal, type Fused, type Signal, type SignalName } from '../core/fusion';
+import type { ShopperHistory } from '../core/history';
+import { mostSimilarRow, spreadNeighbours, type SpreadResult } from '../core/signals';
+import { topK } from '../core/top-k';
+import type { BaseModel } from '../model/load-model';
+import type { CatalogItem, Reason, RecommendedItem } from '../shared/protocol';
+
+/**
+ * Everything known about the catalogue, indexed by catalogue position: items, text index, and
+ * the base model's rows mapped onto catalogue positions (items the model does not know get no
+ * CF or neighbour signal, but still content and context).
+ */
+export class CatalogModel {
+  readonly n: number;
+  readonly indexOf = new Map<string, number>();
+  readonly content: ContentIndex;
+  /** Catalogue position → model row (-1 = unknown to the model), and back. */
+  readonly rowOf: Int32Array;
+  readonly itemOfRow: Int32Array;
+
+  constructor(readonly items: CatalogItem[], readonly model?: BaseModel) {
+    this.n = items.length;
+    items.forEach((it, i) => this.indexOf.set(it.id, i));
+    this.content = new ContentIndex(items.map((it) => `${it.title} ${it.category ?? ''}`));
+    this.rowOf = new Int32Array(this.n).fill(-1);
+    this.itemOfRow = new Int32Array(model?.n ?? 0).fill(-1);
+    model?.itemIds.forEach((id, row) => {
+      const i = this.indexOf.get(id);
+      if (i !== undefined) {
+        this.rowOf[i] = row;
+        this.itemOfRow[row] = i;
+      }
+    });
+  }
+
+  /** How many catalogue items the model knows. */
+  get coverage(): number {
+    let c = 0;
+    for (const r of this.rowOf) if (r >= 0) c++;
+    return c;
+  }
+
+  /** A per-row model array as a per-item array (NaN where the model does not know the item). */
+  fromRows(rows: Float32Array): Float32Array {
+    const out = new Float32Array(this.n);
+    for (let i = 0; i < this.n; i++) out[i] = this.rowOf[i] >= 0 ? rows[this.rowOf[i]] : NaN;
+    return out;
+  }
+
+  /** Rows of the given catalogue items that the model knows. */
+  toRows(items: ArrayLike<number>, weights?: ArrayLike<number>): { items: Int32Array; weights: Float32Array } {
+    const rows: number[] = [], ws: number[] = [];
+    for (let j = 0; j < items.length; j++) {
+      const r = this.rowOf[items[j]];
+      if (r >= 0) {
+        rows.push(r);
+        ws.push(weights ? weights[j] : 1);
+      }
+    }
+    return { items: Int32Array.from(rows), weights: Float32Array.from(ws) };
+  }
+
+  /** Spreads catalogue-item weights over a neighbour table; results per catalogue item. */
+  spread(table: 'cooc' | 'next', items: ArrayLike<number>, weights: ArrayLike<number>): SpreadResult {
+    const m = this.model;
+    if (!m) return { scores: new Float32Array(this.n), source: new Int32Array(this.n).fill(-1) };
+    const rows = this.toRows(items, weights);
+    const [index, weight] = table === 'cooc' ? [m.coocIndex, m.coocWeight] : [m.nextIndex, m.nextWeight];
+    const r = spreadNeighbours(index, weight, m.k, rows, m.n);
+    const scores = this.fromRows(r.scores).map((x) => (Number.isNaN(x) ? 0 : x));
+    const source = new Int32Array(this.n).fill(-1);
+    for (let i = 0; i < this.n; i++) {
+      const row = this.rowOf[i];
+      if (row >= 0 && r.source[row] >= 0) source[i] = this.itemOfRow[r.source[row]];
+    }
+    return { scores, source };
+  }
+
+  /** The history item (catalogue position) whose embedding is closest to item i's. */
+  closestByEmbedding(i: number, history: ArrayLike<number>): number {
+    const m = this.model;
+    const row = this.rowOf[i];
+    if (!m || row < 0) return -1;
+    const rows = this.toRows(history).items;
+    const best = mostSimilarRow(m.embeddings, m.d, row, rows);
+    return best >= 0 ? this.itemOfRow[best] : -1;
+  }
+
+  /** The history item whose text is closest to item i's. */
+  closestByText(i: number, history: ArrayLike<number>): number {
+    let best = -1, bestScore = 0;
+    for (let j = 0; j < history.length; j++) {
+      const s = this.content.similarity(i, history[j]);
+      if (s > bestScore) {
+        bestScore = s;
+        best = history[j];
+      }
+    }
+    return best;
+  }
+}
+
+/** The context a fused list is explained from. */
+export interface ExplainContext {
+  /** Items that drove the list (history, or the anchors), most important first. */
+  sources: ArrayLike<number>;
+  spreads: Partial<Record<'cooc' | 'next', SpreadResult>>;
+  /** The search query that drove the content signal, if it was the only content source. */
+  query?: string;
+}
+
+/**
+ * Ranks the fused scores and explains each pick by the signal that contributed most, naming
+ * the history (or anchor) item behind that signal.
+ */
+export function rankAndExplain(
+  cat: CatalogModel,
+  fused: Fused,
+  k: number,
+  exclude: (i: number) => boolean,
+  ctx: ExplainContext,
+): RecommendedItem[] {
+  return topK(fused.total, k, exclude).map((i) => {
+    const signal = dominantSignal(fused, i) ?? 'popularity';
+    return toRecommended(cat, i, fused.total[i], explain(cat, i, signal, ctx));
+  });
+}
+
+function explain(cat: CatalogModel, i: number, signal: SignalName, ctx: ExplainContext): Reason {
+  const named = (j: number) => (j >= 0 ? { title: cat.items[j].title, id: cat.items[j].id } : undefined);
+  switch (signal) {
+    case 'cooc': {
+      const src = named(ctx.spreads.cooc?.source[i] ?? -1);
+      if (src) return { kind: 'bought-with', text: `Often bought with ${src.title}`, sourceItemId: src.id };
+      break;
+    }
+    case 'next': {
+      const src = named(ctx.spreads.next?.source[i] ?? -1);
+      if (src) return { kind: 'viewed', text: `Often chosen after ${src.title}`, sourceItemId: src.id };
+      break;
+    }
+    case 'cf': {
+      const src = named(cat.closestByEmbedding(i, ctx.sources));
+      if (src) return { kind: 'taste', text: `Liked by shoppers who liked ${src.title}`, sourceItemId: src.id };
+      break;
+    }
+    case 'content': {
+      const src = named(cat.closestByText(i, ctx.sources));
+      if (src) return { kind: 'similar-text', text: `Similar to ${src.title}`, sourceItemId: src.id };
+      if (ctx.query) return { kind: 'similar-text', text: `Matches your search “${ctx.query}”` };
+      break;
+    }
+    case 'popularity':
+      break;
+  }
+  return { kind: 'trending', text: 'Popular right now' };
+}
+
+export function toRecommended(cat: CatalogModel, i: number, score: number, reason: Reason): RecommendedItem {
+  const it = cat.items[i];
+  const out: RecommendedItem = { id: it.id, title: it.title, score, reason };
+  if (it.category !== undefined) out.category = it.category;
+  return out;
+}
+
+/** The signals of a personal list, for the "for-you" surface. */
+export function forYouSignals(
+  cat: CatalogModel,
+  history: ShopperHistory,
+  cfScores: Float32Array | undefined,
+  weights: Record<SignalName, number>,
+): { signals: Signal[]; ctx: ExplainContext } {
+  // Sequence matters most at the end: the next-item signal looks at the last few items only.
+  const lastN = Math.min(history.items.length, 3);
+  const next = cat.spread('next', history.items.subarray(0, lastN), history.weights.subarray(0, lastN));
+  const cooc = cat.spread('cooc', history.items, history.weights);
+  const parts: { vector: SparseVector; weight: number }[] = [];
+  history.items.forEach((item, j) => parts.push({ vector: cat.content.vectors[item], weight: history.weights[j] }));
+  history.queries.slice(0, 3).forEach((q) => parts.push({ vector: cat.content.vectorizeText(q), weight: 1 }));
+  const content = cat.content.scoreAll(ContentIndex.combine(parts));
+  const signals: Signal[] = [
+    { name: 'content', weight: weights.content, scores: content },
+    { name: 'next', weight: weights.next, scores: next.scores },
+    { name: 'cooc', weight: weights.cooc, scores: cooc.scores },
+  ];
+  if (cfScores) signals.push({ name: 'cf', weight: weights.cf, scores: cat.fromRows(cfScores) });
+  if (cat.model) signals.push({ name: 'popularity', weight: weights.popularity, scores: cat.fromRows(cat.model.popularity) });
+  const query = history.items.length === 0 ? history.queries[0] : undefined;
+  return { signals, ctx: { sources: history.items, spreads: { next, cooc }, query } };
+}
+
+/** Signals of an item-anchored list: "because you viewed" and "bought together". */
+export function anchorSignals(
+  cat: CatalogModel,
+  anchors: number[],
+  cfScores: Float32Array | undefined,
+  weights: Record<SignalName, number>,
+): { signals: Signal[]; ctx: ExplainContext } {
+  const ones = anchors.map(() => 1);
+  const next = cat.spread('next', anchors, ones);
+  const cooc = cat.spread('cooc', anchors, ones);
+  const content = cat.content.scoreAll(ContentIndex.combine(anchors.map((a) => ({ vector: cat.content.vectors[a], weight: 1 }))));
+  const signals: Signal[] = [
+    { name: 'content', weight: weights.content, scores: content },
+    { name: 'next', weight: weights.next, scores: next.scores },
+    { name: 'cooc', weight: weights.cooc, scores: cooc.scores },
+  ];
+  if (cfScores) signals.push({ name: 'cf', weight: weights.cf, scores: cat.fromRows(cfScores) });
+  if (cat.model) signals.push({ name: 'popularity', weight: weights.popularity, scores: cat.fromRows(cat.model.popularity) });
+  return { signals, ctx: { sources: anchors, spreads: { next, cooc } } };
+}
+

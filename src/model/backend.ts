@@ -1,0 +1,138 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import type { BackendName } from '../shared/protocol';
+import { probeWebGpu } from './backend-webgpu';
+
+/** Where the wasm backend finds its .wasm files: a folder prefix, or a map of file → URL. */
+export type WasmPaths = string | Record<string, string>;
+
+export interface BackendChoice {
+  backend: BackendName;
+  /** Said to the shopper and QA: why this backend. */
+  reason: string;
+  /** Median milliseconds of the probe workload per measured backend, when measured. */
+  measuredMs?: Partial<Record<BackendName, number>>;
+}
+
+export interface BackendOptions {
+  /** Force this backend (`?backend=`); if it cannot start, fall back and say why. */
+  forced?: BackendName;
+  wasmPaths?: WasmPaths;
+  /** A backend chosen on an earlier visit: used without measuring again if it starts. */
+  remembered?: BackendChoice;
+  /** Shape of the scoring workload used to measure software backends: [items, dim]. */
+  workload?: [number, number];
+}
+
+const ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** Registers (lazily imports) a backend and switches tfjs to it; false if it cannot start. */
+async function activate(name: BackendName, wasmPaths?: WasmPaths): Promise<string | true> {
+  try {
+    if (name === 'webgpu') {
+      const probe = await probeWebGpu();
+      if (!probe.available) return probe.detail;
+      await import('@tensorflow/tfjs-backend-webgpu');
+    } else if (name === 'webgl') {
+      if (typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas === 'undefined' &&
+          typeof (globalThis as { document?: unknown }).document === 'undefined') {
+        return 'WebGL needs OffscreenCanvas, which this context lacks';
+      }
+      await import('@tensorflow/tfjs-backend-webgl');
+    } else if (name === 'wasm') {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      // Multi-threaded wasm hangs in a minified build, and 2 cores gain nothing from threads.
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      if (wasmPaths !== undefined) {
+        if (typeof wasmPaths === 'string') wasm.setWasmPaths(wasmPaths);
+        else wasm.setWasmPaths(wasmPaths);
+      }
+    }
+    if (!(await tf.setBackend(name))) return `${name} failed to initialise`;
+    await tf.ready();
+    // A backend can register yet fail its first kernel (e.g. a lost device): try one.
+    const check = tf.tidy(() => tf.matMul(tf.ones([2, 2]), tf.ones([2, 1])));
+    const values = await check.data();
+    check.dispose();
+    if (values[0] !== 2) return `${name} computed a wrong result in its self-check`;
+    return true;
+  } catch (err) {
+    return `${name} failed: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+/** Median ms of scoring a [n, d] table against a vector on the active backend, after warm-up. */
+async function measure([n, d]: [number, number]): Promise<number> {
+  const table = tf.randomUniform([n, d], -1, 1, 'float32', 7);
+  const vec = tf.randomUniform([d, 1], -1, 1, 'float32', 8);
+  try {
+    const once = async () => {
+      const out = tf.matMul(table, vec);
+      await out.data();
+      out.dispose();
+    };
+    await once(); // compiles shaders / kernels
+    const times: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      const t0 = performance.now();
+      await once();
+      times.push(performance.now() - t0);
+    }
+    return times.sort((a, b) => a - b)[2];
+  } finally {
+    table.dispose();
+    vec.dispose();
+  }
+}
+
+/**
+ * Chooses the tfjs backend. A hardware WebGPU adapter wins outright. A software (fallback)
+ * adapter says nothing about speed, so then WebGPU, WebGL and WASM are measured on the real
+ * scoring workload and the fastest wins. Without WebGPU: WebGL, WASM, CPU in that order.
+ */
+export async function chooseBackend(opts: BackendOptions = {}): Promise<BackendChoice> {
+  const failures: string[] = [];
+  if (opts.forced) {
+    const ok = await activate(opts.forced, opts.wasmPaths);
+    if (ok === true) {
+      const probe = opts.forced === 'webgpu' ? await probeWebGpu() : undefined;
+      return { backend: opts.forced, reason: `forced by ?backend=${opts.forced}${probe ? ` (${probe.detail})` : ''}` };
+    }
+    failures.push(ok);
+  }
+  if (!opts.forced && opts.remembered) {
+    if ((await activate(opts.remembered.backend, opts.wasmPaths)) === true) {
+      return { ...opts.remembered, reason: `${opts.remembered.reason} (chosen on an earlier visit)` };
+    }
+  }
+  const probe = await probeWebGpu();
+  if (!opts.forced && probe.available && !probe.software) {
+    const ok = await activate('webgpu', opts.wasmPaths);
+    if (ok === true) return { backend: 'webgpu', reason: `hardware WebGPU adapter (${probe.detail})` };
+    failures.push(ok);
+  }
+  const candidates = ORDER.filter((b) => b !== opts.forced && !(b === 'webgpu' && (!probe.available || !probe.software)));
+  if (!probe.available && !opts.forced) failures.push(`webgpu: ${probe.detail}`);
+  const measuredMs: Partial<Record<BackendName, number>> = {};
+  // Software WebGPU or no WebGPU at all: measure what starts (cpu only as the last resort).
+  for (const name of candidates.filter((b) => b !== 'cpu')) {
+    const ok = await activate(name, opts.wasmPaths);
+    if (ok !== true) {
+      failures.push(ok);
+      continue;
+    }
+    measuredMs[name] = await measure(opts.workload ?? [20000, 64]);
+  }
+  const measured = Object.entries(measuredMs) as [BackendName, number][];
+  const prefix = failures.length ? `${failures.join('; ')}. ` : '';
+  if (measured.length > 0) {
+    measured.sort((a, b) => a[1] - b[1]);
+    const [best] = measured[0];
+    await activate(best, opts.wasmPaths);
+    const figures = measured.map(([b, ms]) => `${b} ${ms.toFixed(1)} ms`).join(', ');
+    const why = probe.available && probe.software ? `WebGPU adapter is a software fallback (${probe.detail}); ` : '';
+    return { backend: best, reason: `${prefix}${why}measured scoring: ${figures} → ${best}`, measuredMs };
+  }
+  await activate('cpu');
+  return { backend: 'cpu', reason: `${prefix}using the CPU backend` };
+}

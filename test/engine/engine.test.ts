@@ -1,0 +1,157 @@
+import { IDBFactory } from 'fake-indexeddb';
+import 'fake-indexeddb/auto';
+import * as tf from '@tensorflow/tfjs-core';
+import { fileURLToPath } from 'node:url';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createEngine, type Engine } from '../../src/engine/engine';
+import { groupOf, mapFetcher, syntheticModelFiles } from '../helpers/synthetic-model';
+
+const BASE = 'http://test.local/';
+const config = { catalogUrl: 'catalog.json', modelUrl: 'model/manifest.json' } as const;
+const wasmDir = fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url));
+
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory();
+});
+
+async function started(files = syntheticModelFiles(BASE), backend: 'cpu' | 'wasm' = 'cpu', dbName = 'shelfwise') {
+  const fetcher = mapFetcher(files);
+  const engine = createEngine({ fetchBytes: fetcher.fetchBytes, baseUrl: BASE, wasmPaths: wasmDir, dbName });
+  const status = await engine.init({ ...config, backend });
+  return { engine, status, fetcher };
+}
+
+async function viewAll(engine: Engine, ids: string[]) {
+  for (const id of ids) await engine.recordEvent({ type: 'view', itemId: id });
+  await engine.whenIdle();
+}
+
+describe('engine on the synthetic checkerboard', () => {
+  it('starts with the model, the forced backend and no errors', async () => {
+    const { status } = await started();
+    expect(status.errors).toEqual([]);
+    expect(status.modelLoaded).toBe(true);
+    expect(status.backend).toBe('cpu');
+    expect(status.backendReason).toMatch(/forced/);
+    expect(status.phase).toBe('ready');
+  });
+
+  it('a new visitor gets non-personal trending lists', async () => {
+    const { engine } = await started();
+    const trending = await engine.recommend({ surface: 'trending', k: 5 });
+    expect(trending.personal).toBe(false);
+    expect(trending.items).toHaveLength(5);
+    expect(trending.items.every((it) => it.reason.kind === 'trending')).toBe(true);
+    const scores = trending.items.map((it) => it.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    const forYou = await engine.recommend({ surface: 'for-you', k: 5 });
+    expect(forYou.personal).toBe(false);
+  });
+
+  it('learns a taste: views of racing items make For you racing, and the reasons name viewed items', async () => {
+    const { engine } = await started();
+    await viewAll(engine, ['it-1', 'it-2', 'it-3']);
+    const list = await engine.recommend({ surface: 'for-you', k: 5 });
+    expect(list.personal).toBe(true);
+    expect(list.items.map((it) => groupOf(it.id))).toEqual(new Array(5).fill('racing'));
+    const viewed = new Set(['it-1', 'it-2', 'it-3']);
+    for (const it of list.items) {
+      expect(viewed.has(it.id)).toBe(false); // already seen items are not re-recommended
+      if (it.reason.sourceItemId) expect(viewed.has(it.reason.sourceItemId)).toBe(true);
+    }
+    // The taste moves when the shopper does.
+    await viewAll(engine, ['it-11', 'it-12', 'it-13', 'it-14', 'it-15', 'it-16']);
+    const after = await engine.recommend({ surface: 'for-you', k: 3 });
+    expect(after.items.map((it) => groupOf(it.id))).toEqual(['puzzle', 'puzzle', 'puzzle']);
+  });
+
+  it('item-anchored surfaces stay with the anchor and exclude it', async () => {
+    const { engine } = await started();
+    const byv = await engine.recommend({ surface: 'because-you-viewed', itemId: 'it-12', k: 4 });
+    expect(byv.anchor?.id).toBe('it-12');
+    expect(byv.items.map((it) => it.id)).not.toContain('it-12');
+    expect(byv.items.every((it) => groupOf(it.id) === 'puzzle')).toBe(true);
+    const bt = await engine.recommend({ surface: 'bought-together', cartItemIds: ['it-4'], k: 3 });
+    expect(bt.items.every((it) => groupOf(it.id) === 'racing')).toBe(true);
+    expect(bt.items[0].reason.kind).toBe('bought-with');
+    expect(bt.items[0].reason.sourceItemId).toBe('it-4');
+  });
+
+  it('recently viewed lists distinct items newest first', async () => {
+    const { engine } = await started();
+    await viewAll(engine, ['it-1', 'it-2', 'it-1', 'it-5']);
+    const list = await engine.recommend({ surface: 'recently-viewed', k: 10 });
+    expect(list.items.map((it) => it.id)).toEqual(['it-5', 'it-1', 'it-2']);
+  });
+
+  it('history survives a restart (same database) and is folded in again', async () => {
+    const first = await started();
+    await viewAll(first.engine, ['it-11', 'it-12']);
+    const before = (await first.engine.recommend({ surface: 'for-you', k: 5 })).items.map((it) => it.id);
+    const second = await started();
+    expect(second.status.eventCount).toBe(2);
+    const after = (await second.engine.recommend({ surface: 'for-you', k: 5 })).items.map((it) => it.id);
+    expect(after).toEqual(before);
+  });
+
+  it('rejects an event for an unknown item, storing nothing', async () => {
+    const { engine } = await started();
+    await expect(engine.recordEvent({ type: 'view', itemId: 'nope' })).rejects.toThrow(/Unknown item "nope"/);
+    // @ts-expect-error a malformed event from an untyped caller
+    await expect(engine.recordEvent({ type: 'like', itemId: 'it-1' })).rejects.toThrow(/type must be one of/);
+    expect(engine.eventCount()).toBe(0);
+    expect((await engine.exportData()).events).toEqual([]);
+  });
+
+  it('a corrupt model file is refused by checksum: non-personal lists, a clear error, no lost events', async () => {
+    const good = await started();
+    await viewAll(good.engine, ['it-1']);
+    const files = syntheticModelFiles(BASE);
+    const emb = new Uint8Array(files.get(`${BASE}model/embeddings.q8.bin`)!);
+    emb[0] ^= 0xff;
+    const { engine, status } = await started(files);
+    expect(status.modelLoaded).toBe(false);
+    expect(status.errors.join(' ')).toMatch(/checksum/);
+    expect(status.eventCount).toBe(1);
+    expect((await engine.recommend({ surface: 'trending', k: 3 })).items).toHaveLength(3);
+    expect((await engine.recommend({ surface: 'for-you', k: 3 })).items.length).toBeGreaterThan(0);
+  });
+
+  it('a malformed catalogue is a clear error, not a crash', async () => {
+    const files = syntheticModelFiles(BASE);
+    files.set(`${BASE}catalog.json`, new TextEncoder().encode('{"format":"shelfwise-catalog","items":[{"id":"a"}]}').buffer);
+    const { engine, status } = await started(files);
+    expect(status.phase).toBe('error');
+    expect(status.errors.join(' ')).toMatch(/Catalogue could not be loaded: .*no "title"/);
+    expect((await engine.recommend({ surface: 'trending' })).items).toEqual([]);
+  });
+
+  it('only ever fetches the catalogue and the model files', async () => {
+    const { engine, fetcher } = await started();
+    await viewAll(engine, ['it-1', 'it-2']);
+    await engine.recommend({ surface: 'for-you' });
+    for (const url of fetcher.requested) expect(url).toMatch(/^http:\/\/test\.local\/(catalog\.json|model\/[\w.-]+)$/);
+  });
+
+  it('erase drops everything back to non-personal', async () => {
+    const { engine } = await started();
+    await viewAll(engine, ['it-1', 'it-2']);
+    await engine.eraseData();
+    expect(engine.eventCount()).toBe(0);
+    expect((await engine.recommend({ surface: 'for-you' })).personal).toBe(false);
+    expect((await engine.exportData()).events).toEqual([]);
+  });
+
+  it('the wasm backend gives the same For you list as the cpu backend', async () => {
+    const cpu = await started(undefined, 'cpu', 'db-cpu');
+    await viewAll(cpu.engine, ['it-1', 'it-14', 'it-2']);
+    const a = await cpu.engine.recommend({ surface: 'for-you', k: 8 });
+    const wasm = await started(undefined, 'wasm', 'db-wasm');
+    expect(wasm.status.backend).toBe('wasm');
+    await viewAll(wasm.engine, ['it-1', 'it-14', 'it-2']);
+    const b = await wasm.engine.recommend({ surface: 'for-you', k: 8 });
+    expect(b.items.map((it) => it.id)).toEqual(a.items.map((it) => it.id));
+    b.items.forEach((it, i) => expect(it.score).toBeCloseTo(a.items[i].score, 3));
+    await tf.setBackend('cpu');
+  });
+});
