@@ -2,7 +2,8 @@ import { fuse, type SignalName } from '../core/fusion';
 import { summarizeHistory, type HistoryEvent, type ShopperHistory } from '../core/history';
 import { topK } from '../core/top-k';
 import { chooseBackend, type BackendChoice, type WasmPaths } from '../model/backend';
-import { CfModel } from '../model/cf-model';
+import { TfCfModel } from '../model/cf-model';
+import { JsCfScorer, type CfScorer } from '../core/cf-scorer';
 import { loadBaseModel, type BaseModel, type FetchBytes } from '../model/load-model';
 import { validateCatalog } from '../shared/catalog';
 import {
@@ -31,7 +32,6 @@ type Listener = (status: EngineStatus) => void;
 const MAX_ID_LENGTH = 256;
 const MAX_QUERY_LENGTH = 200;
 const META_BACKEND = 'backend-choice';
-const META_USER = 'user-vector';
 
 /** The only network access the engine has: GETs of the catalogue and model files. */
 const defaultFetchBytes: FetchBytes = async (url) => {
@@ -50,7 +50,7 @@ export class Engine {
   private readonly now: () => number;
   private log?: EventLog;
   private cat?: CatalogModel;
-  private cf?: CfModel;
+  private cf?: CfScorer;
   private events: ShopperEvent[] = [];
   private history: ShopperHistory = summarizeHistory([]);
   private userVector?: Float32Array;
@@ -59,6 +59,7 @@ export class Engine {
   };
   private listeners = new Map<number, Listener>();
   private nextListener = 1;
+  /** Catalogue, model and history loaded: every surface can be answered (CF in plain JS). */
   private initDone?: Promise<EngineStatus>;
   /** Work in flight (writes, learning); `whenIdle` waits for it to drain. */
   private pending = new Set<Promise<unknown>>();
@@ -72,7 +73,11 @@ export class Engine {
     this.now = options.now ?? Date.now;
   }
 
-  /** Loads catalogue, model and history. Never rejects: what failed is in `status().errors`. */
+  /**
+   * Loads catalogue, model and history, then starts the tfjs backend in the background.
+   * Resolves as soon as recommendations can be served. Never rejects: what failed is in
+   * `status().errors`.
+   */
   init(config: EngineConfig): Promise<EngineStatus> {
     this.initDone ??= this.track(this.start(config));
     return this.initDone;
@@ -267,30 +272,33 @@ export class Engine {
     }
     this.history = this.summarize();
     // Non-personal lists can be served from here on; the backend comes next.
-    this.setState({ modelLoaded: Boolean(model), errors: [...errors], revision: this.state.revision + 1, detail: model ? 'Starting the learning backend' : undefined, progress: 0.75 });
+    this.setState({ modelLoaded: Boolean(model), errors: [...errors], detail: model ? 'Learning from your history' : undefined, progress: 0.9 });
 
     if (model) {
-      try {
-        const choice = await this.startBackend(config, model);
-        this.cf = new CfModel(model.embeddings, model.n, model.d, model.gram, model.manifest.params);
-        this.setState({ backend: choice.backend, backendReason: choice.reason });
-        const saved = await this.log.getMeta<{ version: string; vector: Float32Array }>(META_USER).catch(() => undefined);
-        if (saved?.version === model.manifest.version && saved.vector.length === model.d) this.userVector = saved.vector;
-        await this.learn();
-      } catch (err) {
-        errors.push(`Learning backend failed, showing non-personal recommendations: ${message(err)}`);
-        this.cf = undefined;
-      }
+      // Plain-JS CF serves at once; the tfjs backend takes over when it has started.
+      this.cf = new JsCfScorer(model.embeddings, model.n, model.d, model.gram, model.manifest.params);
+      await this.learn();
+      void this.track(this.startBackend(config, model));
     }
-    this.setState({ phase: 'ready', detail: undefined, progress: undefined, errors: [...errors], revision: this.state.revision + 1 });
+    this.setState({ phase: 'ready', detail: undefined, progress: undefined, revision: this.state.revision + 1 });
     return this.status();
   }
 
-  private async startBackend(config: EngineConfig, model: BaseModel): Promise<BackendChoice> {
-    const remembered = config.backend ? undefined : await this.log!.getMeta<BackendChoice>(META_BACKEND).catch(() => undefined);
-    const choice = await chooseBackend({ forced: config.backend, remembered, wasmPaths: this.options.wasmPaths, workload: [model.n, model.d] });
-    if (!config.backend && !remembered && choice.measuredMs) await this.log!.setMeta(META_BACKEND, choice).catch(() => undefined);
-    return choice;
+  /** Chooses and starts the tfjs backend, then moves the CF model onto it. */
+  private async startBackend(config: EngineConfig, model: BaseModel): Promise<void> {
+    try {
+      const remembered = config.backend ? undefined : await this.log!.getMeta<BackendChoice>(META_BACKEND).catch(() => undefined);
+      const choice = await chooseBackend({ forced: config.backend, remembered, wasmPaths: this.options.wasmPaths, workload: [model.n, model.d] });
+      if (!config.backend && !remembered && choice.measuredMs) await this.log!.setMeta(META_BACKEND, choice).catch(() => undefined);
+      const tfModel = new TfCfModel(model.embeddings, model.n, model.d, model.gram, model.manifest.params);
+      this.cf?.dispose();
+      this.cf = tfModel;
+      this.setState({ backend: choice.backend, backendReason: choice.reason });
+      this.scheduleLearning();
+      await this.learning;
+    } catch (err) {
+      this.setState({ errors: [...this.state.errors, `Learning backend failed, learning in plain JavaScript instead: ${message(err)}`] });
+    }
   }
 
   private validateEvent(input: ShopperEventInput): ShopperEvent {
@@ -354,8 +362,7 @@ export class Engine {
     const rows = cat.toRows(this.history.items, this.history.weights);
     this.setState({ phase: 'learning', detail: `Learning from ${this.events.length} events` });
     try {
-      this.userVector = rows.items.length > 0 ? await this.cf.foldIn(rows.items, rows.weights, this.userVector) : undefined;
-      if (this.userVector) await this.log?.setMeta(META_USER, { version: cat.model.manifest.version, vector: this.userVector }).catch(() => undefined);
+      this.userVector = rows.items.length > 0 ? await this.cf.foldIn(rows.items, rows.weights) : undefined;
     } catch (err) {
       this.setState({ errors: [...this.state.errors, `Learning failed: ${message(err)}`] });
     }

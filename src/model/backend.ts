@@ -61,24 +61,28 @@ async function activate(name: BackendName, wasmPaths?: WasmPaths): Promise<strin
   }
 }
 
-/** Median ms of scoring a [n, d] table against a vector on the active backend, after warm-up. */
-async function measure([n, d]: [number, number]): Promise<number> {
+/**
+ * Median ms of scoring a [n, d] table against a vector on the active backend, after warm-up.
+ * A backend already far slower than `best` is not timed again: its first run is the answer.
+ */
+async function measure([n, d]: [number, number], best = Infinity): Promise<number> {
   const table = tf.randomUniform([n, d], -1, 1, 'float32', 7);
   const vec = tf.randomUniform([d, 1], -1, 1, 'float32', 8);
   try {
     const once = async () => {
+      const t0 = performance.now();
       const out = tf.matMul(table, vec);
       await out.data();
       out.dispose();
+      return performance.now() - t0;
     };
     await once(); // compiles shaders / kernels
     const times: number[] = [];
-    for (let r = 0; r < 5; r++) {
-      const t0 = performance.now();
-      await once();
-      times.push(performance.now() - t0);
+    for (let r = 0; r < 3; r++) {
+      times.push(await once());
+      if (times[0] > 4 * best) break;
     }
-    return times.sort((a, b) => a - b)[2];
+    return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
   } finally {
     table.dispose();
     vec.dispose();
@@ -114,14 +118,15 @@ export async function chooseBackend(opts: BackendOptions = {}): Promise<BackendC
   const candidates = ORDER.filter((b) => b !== opts.forced && !(b === 'webgpu' && (!probe.available || !probe.software)));
   if (!probe.available && !opts.forced) failures.push(`webgpu: ${probe.detail}`);
   const measuredMs: Partial<Record<BackendName, number>> = {};
-  // Software WebGPU or no WebGPU at all: measure what starts (cpu only as the last resort).
-  for (const name of candidates.filter((b) => b !== 'cpu')) {
+  // Software WebGPU or no WebGPU at all: measure what starts (cpu only as the last resort),
+  // the cheap-to-start wasm first so that slow software GPUs are cut short.
+  for (const name of (['wasm', 'webgl', 'webgpu'] as const).filter((b) => candidates.includes(b))) {
     const ok = await activate(name, opts.wasmPaths);
     if (ok !== true) {
       failures.push(ok);
       continue;
     }
-    measuredMs[name] = await measure(opts.workload ?? [20000, 64]);
+    measuredMs[name] = await measure(opts.workload ?? [20000, 64], Math.min(Infinity, ...Object.values(measuredMs)));
   }
   const measured = Object.entries(measuredMs) as [BackendName, number][];
   const prefix = failures.length ? `${failures.join('; ')}. ` : '';

@@ -11,14 +11,15 @@ const config = { catalogUrl: 'catalog.json', modelUrl: 'model/manifest.json' } a
 const wasmDir = fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url));
 
 beforeEach(() => {
-  globalThis.indexedDB = new IDBFactory();
+  (globalThis as unknown as { indexedDB: unknown }).indexedDB = new IDBFactory();
 });
 
 async function started(files = syntheticModelFiles(BASE), backend: 'cpu' | 'wasm' = 'cpu', dbName = 'shelfwise') {
   const fetcher = mapFetcher(files);
   const engine = createEngine({ fetchBytes: fetcher.fetchBytes, baseUrl: BASE, wasmPaths: wasmDir, dbName });
-  const status = await engine.init({ ...config, backend });
-  return { engine, status, fetcher };
+  await engine.init({ ...config, backend });
+  await engine.whenIdle(); // the tfjs backend starts in the background
+  return { engine, status: engine.status(), fetcher };
 }
 
 async function viewAll(engine: Engine, ids: string[]) {
@@ -34,6 +35,19 @@ describe('engine on the synthetic checkerboard', () => {
     expect(status.backend).toBe('cpu');
     expect(status.backendReason).toMatch(/forced/);
     expect(status.phase).toBe('ready');
+  });
+
+  it('answers before the backend has started (plain-JS CF), and the same once it has', async () => {
+    const { fetchBytes } = mapFetcher(syntheticModelFiles(BASE));
+    const engine = createEngine({ fetchBytes, baseUrl: BASE, dbName: 'early' });
+    await engine.init({ ...config, backend: 'cpu' });
+    await engine.recordEvent({ type: 'view', itemId: 'it-3' });
+    const early = await engine.recommend({ surface: 'for-you', k: 5 });
+    expect(early.personal).toBe(true);
+    await engine.whenIdle();
+    expect(engine.status().backend).toBe('cpu');
+    const late = await engine.recommend({ surface: 'for-you', k: 5 });
+    expect(late.items.map((it) => it.id)).toEqual(early.items.map((it) => it.id));
   });
 
   it('a new visitor gets non-personal trending lists', async () => {

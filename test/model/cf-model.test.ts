@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CfModel } from '../../src/model/cf-model';
+import { JsCfScorer } from '../../src/core/cf-scorer';
+import { TfCfModel as CfModel } from '../../src/model/cf-model';
 
 /** Closed-form iALS fold-in by Gaussian elimination: the answer the tfjs solver must reach. */
 function solveExact(emb: Float32Array, n: number, d: number, items: number[], c: number[], alpha0: number, lambdaU: number): number[] {
@@ -42,7 +43,7 @@ function gramOf(emb: Float32Array, n: number, d: number): Float32Array {
   return g;
 }
 
-describe('CfModel (tfjs, cpu backend)', () => {
+describe('TfCfModel (tfjs, cpu backend)', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
   });
@@ -62,13 +63,15 @@ describe('CfModel (tfjs, cpu backend)', () => {
     model.dispose();
   });
 
-  it('a warm start from the previous vector converges to the same answer', async () => {
-    const model = new CfModel(emb, n, d, gramOf(emb, n, d), params);
-    const first = await model.foldIn(Int32Array.from([1, 2]), Float32Array.from([1, 1]));
-    const cold = await model.foldIn(Int32Array.from([1, 2, 7]), Float32Array.from([1, 1, 3]));
-    const warm = await model.foldIn(Int32Array.from([1, 2, 7]), Float32Array.from([1, 1, 3]), first);
-    for (let j = 0; j < d; j++) expect(warm[j]).toBeCloseTo(cold[j], 4);
-    model.dispose();
+  it('the plain-JS scorer (used while the backend warms up) gives the same vector and scores', async () => {
+    const tfm = new CfModel(emb, n, d, gramOf(emb, n, d), params);
+    const js = new JsCfScorer(emb, n, d, gramOf(emb, n, d), params);
+    const rows = Int32Array.from([1, 2, 7]), c = Float32Array.from([1, 1, 3]);
+    const [a, b] = [await tfm.foldIn(rows, c), await js.foldIn(rows, c)];
+    for (let j = 0; j < d; j++) expect(a[j]).toBeCloseTo(b[j], 4);
+    const [sa, sb] = [await tfm.scoreAll(a), await js.scoreAll(a)];
+    for (let i = 0; i < n; i++) expect(sa[i]).toBeCloseTo(sb[i], 4);
+    tfm.dispose();
   });
 
   it('scores the catalogue as V·u, with the history items ranked high', async () => {

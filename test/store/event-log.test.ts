@@ -5,9 +5,11 @@ import { openShelfwiseDB } from '../../src/store/db';
 import { MemoryEventLog, openEventLog } from '../../src/store/event-log';
 import type { ShopperEvent } from '../../src/shared/protocol';
 
+const scope = globalThis as unknown as { indexedDB?: unknown };
+
 beforeEach(() => {
   // A fresh, empty IndexedDB for every test.
-  globalThis.indexedDB = new IDBFactory();
+  scope.indexedDB = new IDBFactory();
 });
 
 const view = (itemId: string, ts: number): ShopperEvent => ({ type: 'view', itemId, ts });
@@ -54,9 +56,8 @@ describe('event log (IndexedDB through idb)', () => {
   });
 
   it('falls back to memory, with a clear message, when IndexedDB is missing', async () => {
-    const saved = globalThis.indexedDB;
-    // @ts-expect-error simulating a context without IndexedDB
-    delete globalThis.indexedDB;
+    const saved = scope.indexedDB;
+    delete scope.indexedDB; // a context without IndexedDB
     try {
       const { log, error } = await openEventLog();
       expect(log).toBeInstanceOf(MemoryEventLog);
@@ -65,7 +66,7 @@ describe('event log (IndexedDB through idb)', () => {
       await log.append([view('a', 1)]);
       expect(await log.count()).toBe(1);
     } finally {
-      globalThis.indexedDB = saved;
+      scope.indexedDB = saved;
     }
   });
 });

@@ -1,0 +1,52 @@
+import { foldInUser } from './ials';
+
+/** Hyper-parameters of the user-side fit, as the item factors were trained. */
+export interface FoldInParams {
+  alpha0: number;
+  lambda: number;
+  nu: number;
+}
+
+/**
+ * The collaborative-filtering half of the model as the engine uses it: fit a shopper vector to
+ * their weighted history (the on-device fine-tuning of the user side), and score every item.
+ * Two implementations: tfjs on the chosen backend (`src/model/cf-model.ts`), and this plain
+ * one, which serves while the backend warms up and when no backend can start.
+ */
+export interface CfScorer {
+  /** 'js' or the tfjs backend name. */
+  readonly kind: string;
+  /** The exact iALS fold-in: argmin Σ c_h (1 − u·v_h)² + α0 Σ_all (u·v_j)² + λ_u |u|². */
+  foldIn(rows: Int32Array, weights: Float32Array): Promise<Float32Array>;
+  /** V·q for every row. */
+  scoreAll(q: Float32Array): Promise<Float32Array>;
+  dispose(): void;
+}
+
+export class JsCfScorer implements CfScorer {
+  readonly kind = 'js';
+  constructor(
+    private readonly embeddings: Float32Array,
+    readonly n: number,
+    readonly d: number,
+    private readonly gram: Float32Array,
+    private readonly params: FoldInParams,
+  ) {}
+
+  async foldIn(rows: Int32Array, weights: Float32Array): Promise<Float32Array> {
+    return Float32Array.from(foldInUser(this.embeddings, this.gram, rows, weights, { ...this.params, dim: this.d, nItems: this.n }));
+  }
+
+  async scoreAll(q: Float32Array): Promise<Float32Array> {
+    const { n, d, embeddings: m } = this;
+    const out = new Float32Array(n);
+    for (let i = 0, o = 0; i < n; i++, o += d) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += m[o + j] * q[j];
+      out[i] = s;
+    }
+    return out;
+  }
+
+  dispose(): void {}
+}
