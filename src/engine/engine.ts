@@ -67,6 +67,9 @@ export class Engine {
   private writeFlush?: Promise<void>;
   private learning: Promise<void> = Promise.resolve();
   private learnQueued = false;
+  /** Milliseconds since engine creation at which each start-up step finished (for benchmarks). */
+  private readonly startup: Record<string, number> = {};
+  private readonly createdAt = performance.now();
 
   constructor(private readonly options: EngineOptions = {}) {
     this.fetchBytes = options.fetchBytes ?? defaultFetchBytes;
@@ -81,6 +84,11 @@ export class Engine {
   init(config: EngineConfig): Promise<EngineStatus> {
     this.initDone ??= this.track(this.start(config));
     return this.initDone;
+  }
+
+  /** When each start-up step finished, in ms since the engine was created. */
+  startupTimings(): Record<string, number> {
+    return { ...this.startup };
   }
 
   status(): EngineStatus {
@@ -245,6 +253,7 @@ export class Engine {
     } catch (err) {
       errors.push(`Could not read your history: ${message(err)}`);
     }
+    this.mark('history');
     this.setState({ persistent: this.log.persistent, eventCount: this.events.length, errors: [...errors], detail: 'Loading catalogue' });
 
     let items: CatalogItem[];
@@ -257,6 +266,7 @@ export class Engine {
       return this.status();
     }
 
+    this.mark('catalogue');
     this.setState({ detail: 'Loading model', progress: 0.1 });
     let model: BaseModel | undefined;
     try {
@@ -264,7 +274,9 @@ export class Engine {
     } catch (err) {
       errors.push(`Model unavailable, showing non-personal recommendations: ${message(err)}`);
     }
+    this.mark('model');
     this.cat = new CatalogModel(items, model);
+    this.mark('index');
     if (model && this.cat.coverage === 0) {
       errors.push('Model does not match the catalogue (no shared item ids); using content similarity only');
       this.cat = new CatalogModel(items);
@@ -278,6 +290,7 @@ export class Engine {
       // Plain-JS CF serves at once; the tfjs backend takes over when it has started.
       this.cf = new JsCfScorer(model.embeddings, model.n, model.d, model.gram, model.manifest.params);
       await this.learn();
+      this.mark('learned');
       void this.track(this.startBackend(config, model));
     }
     this.setState({ phase: 'ready', detail: undefined, progress: undefined, revision: this.state.revision + 1 });
@@ -296,6 +309,7 @@ export class Engine {
       this.setState({ backend: choice.backend, backendReason: choice.reason });
       this.scheduleLearning();
       await this.learning;
+      this.mark('backend');
     } catch (err) {
       this.setState({ errors: [...this.state.errors, `Learning backend failed, learning in plain JavaScript instead: ${message(err)}`] });
     }
@@ -380,6 +394,10 @@ export class Engine {
 
   private fusionWeights(): Record<SignalName, number> {
     return this.cat?.model?.manifest.params.fusion ?? { cf: 0, next: 0, cooc: 0, content: 1, popularity: 0 };
+  }
+
+  private mark(step: string): void {
+    this.startup[step] = Math.round(performance.now() - this.createdAt);
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
