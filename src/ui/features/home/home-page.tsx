@@ -1,0 +1,54 @@
+import { useSyncExternalStore } from 'react';
+import { Link } from '../../app/link';
+import { engineStatusStore } from '../../worker-bridge';
+import { Carousel } from '../carousel/carousel';
+import { useRecommendations } from '../carousel/use-recommendations';
+import { useCategories } from '../catalog/use-catalog';
+
+function ForYou() {
+  const state = useRecommendations('for-you');
+  return <Carousel surface="for-you" title="For you" state={state} />;
+}
+
+function RecentlyViewed() {
+  const state = useRecommendations('recently-viewed');
+  return <Carousel surface="recently-viewed" title="Recently viewed" state={state} emptyText="Products you open appear here." />;
+}
+
+function Trending() {
+  const state = useRecommendations('trending');
+  return <Carousel surface="trending" title="Trending" state={state} />;
+}
+
+export function CategoryNav() {
+  const categories = useCategories();
+  if (!categories.data?.length) return null;
+  return (
+    <nav className="categories" aria-label="Browse by category">
+      <h2 className="section-title">Browse</h2>
+      <ul className="chips">
+        {categories.data.map((c) => (
+          <li key={c.name}>
+            <Link to={{ name: 'search', query: '', category: c.name, page: 1 }} className="chip">
+              {c.name} <span className="chip__count">{c.count}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+/** Home: For you and Recently viewed once there is history; Trending always. */
+export function HomePage() {
+  const hasHistory = useSyncExternalStore(engineStatusStore.subscribe, () => engineStatusStore.get().eventCount > 0);
+  return (
+    <div className="page page--home">
+      <h1 className="visually-hidden">Shelfwise storefront</h1>
+      {hasHistory ? <ForYou /> : <p className="intro">Browse a little and this page learns what you like — on this device only.</p>}
+      <Trending />
+      {hasHistory ? <RecentlyViewed /> : null}
+      <CategoryNav />
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * The QA hook's shape (`window.__shelfwise`), kept free of DOM types so Playwright scenarios
+ * (compiled for Node) can import it too.
+ */
+import type { EngineStatus, EventType, RecommendationList, ShopperEvent } from '../shared/protocol';
+
+export interface ShelfwiseTimings {
+  /** ms from navigation start to the first carousel with items on screen. */
+  firstCarousel?: number;
+  /** ms from navigation start to the first personal carousel on screen. */
+  firstPersonalCarousel?: number;
+}
+
+export interface ShelfwiseQaHook {
+  /**
+   * Resolves when the engine has no event, training or scoring pending, no UI call is in flight,
+   * and every mounted carousel shows the lists of the latest revision (React has committed them).
+   */
+  whenIdle(): Promise<void>;
+  /** The tfjs backend in use (after start-up), or 'none' if no model could run. */
+  backend(): Promise<string>;
+  /** Item ids of a surface; anchor surfaces use the current product (or the cart on the cart page). */
+  recommend(surface: string, k?: number): Promise<string[]>;
+  /** The full list (scores, reasons) behind `recommend`. */
+  recommendations(surface: string, k?: number): Promise<RecommendationList>;
+  eventCount(): Promise<number>;
+  status(): Promise<EngineStatus>;
+  /** Records an event as the page would (`search` takes the query in place of an item id). */
+  track(type: EventType, itemIdOrQuery: string): Promise<void>;
+  recentEvents(limit?: number): Promise<ShopperEvent[]>;
+  /** Performance marks of the first carousel and first personal carousel. */
+  timings(): ShelfwiseTimings;
+}
+
+/** What a Playwright `page.evaluate` callback can cast `globalThis` to. */
+export interface ShelfwiseWindow {
+  __shelfwise: ShelfwiseQaHook;
+}

@@ -1,0 +1,105 @@
+/**
+ * `window.__shelfwise`: the typed test hook scenarios use to wait for "recommendations updated"
+ * instead of sleeping, and to read what the engine thinks. Part of the QA contract.
+ */
+import type { EventType, ShopperEventInput, Surface } from '../shared/protocol';
+import { SURFACES } from '../shared/protocol';
+import { pendingActivity, trackActivity, whenNoActivity } from './app/activity';
+import { allRendered, pokeRenderWaiters, whenAppMounted, whenRendered } from './app/render-tracker';
+import { currentLocation } from './app/router';
+import { cartStore } from './features/cart/cart-store';
+import { recommendRequest } from './features/carousel/use-recommendations';
+import { timings } from './features/carousel/timings';
+import type { ShelfwiseQaHook } from './qa-hook-api';
+import { engine, engineStatusStore, offerStatus, startEngine } from './worker-bridge';
+
+declare global {
+  interface Window {
+    __shelfwise?: ShelfwiseQaHook;
+  }
+}
+
+/** Lets React run pending renders and passive effects (React schedules via MessageChannel). */
+function settleReact(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0)).then(() => new Promise((resolve) => setTimeout(resolve, 0)));
+}
+
+function asSurface(surface: string): Surface {
+  if (!(SURFACES as readonly string[]).includes(surface)) {
+    throw new Error(`Unknown surface "${surface}"; expected one of ${SURFACES.join(', ')}`);
+  }
+  return surface as Surface;
+}
+
+async function whenIdle(): Promise<void> {
+  await startEngine();
+  await whenAppMounted();
+  for (let round = 0; round < 100; round++) {
+    await settleReact();
+    await whenNoActivity();
+    await engine().whenIdle();
+    const status = await engine().status();
+    offerStatus(status);
+    await settleReact();
+    pokeRenderWaiters();
+    await whenRendered(() => engineStatusStore.get().revision);
+    await settleReact();
+    // Stable only if nothing started meanwhile: no new call, no newer revision, all lists current.
+    const again = await engine().status();
+    if (
+      again.revision === status.revision &&
+      engineStatusStore.get().revision === status.revision &&
+      pendingActivity() === 0 &&
+      allRendered(status.revision)
+    ) {
+      return;
+    }
+    offerStatus(again);
+  }
+  throw new Error('whenIdle: the page did not settle after 100 rounds');
+}
+
+export function installQaHook(): void {
+  const hook: ShelfwiseQaHook = {
+    whenIdle,
+    async backend() {
+      const status = await startEngine();
+      return (await engine().status()).backend ?? status.backend ?? 'none';
+    },
+    async recommendations(surface, k = 10) {
+      await startEngine();
+      const { route } = currentLocation();
+      const s = asSurface(surface);
+      const opts =
+        route.name === 'product'
+          ? { itemId: route.itemId, k }
+          : route.name === 'cart' && s === 'bought-together'
+            ? { cartItemIds: cartStore.get().map((i) => i.id), k }
+            : { k };
+      return engine().recommend(recommendRequest(s, opts));
+    },
+    async recommend(surface, k = 10) {
+      const list = await hook.recommendations(surface, k);
+      return list.items.map((i) => i.id);
+    },
+    async eventCount() {
+      await startEngine();
+      return engine().eventCount();
+    },
+    async status() {
+      await startEngine();
+      return engine().status();
+    },
+    async track(type: EventType, itemIdOrQuery: string) {
+      await startEngine();
+      const event: ShopperEventInput = type === 'search' ? { type, query: itemIdOrQuery } : { type, itemId: itemIdOrQuery };
+      await trackActivity(engine().recordEvent(event));
+    },
+    async recentEvents(limit) {
+      await startEngine();
+      return engine().recentEvents(limit);
+    },
+    timings,
+  };
+  window.__shelfwise = hook;
+}
