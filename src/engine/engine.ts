@@ -254,26 +254,23 @@ export class Engine {
       errors.push(`Could not read your history: ${message(err)}`);
     }
     this.mark('history');
-    this.setState({ persistent: this.log.persistent, eventCount: this.events.length, errors: [...errors], detail: 'Loading catalogue' });
+    this.setState({ persistent: this.log.persistent, eventCount: this.events.length, errors: [...errors], detail: 'Loading catalogue and model', progress: 0.1 });
 
-    let items: CatalogItem[];
-    try {
-      const bytes = await this.fetchBytes(new URL(config.catalogUrl, base).href);
-      items = validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items;
-    } catch (err) {
-      errors.push(`Catalogue could not be loaded: ${message(err)}`);
+    // Catalogue and model download in parallel; the model is optional, the catalogue is not.
+    const catalogueUrl = new URL(config.catalogUrl, base).href;
+    const [catalogue, loaded] = await Promise.allSettled([
+      this.fetchBytes(catalogueUrl).then((bytes) => validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items),
+      loadBaseModel(new URL(config.modelUrl, base).href, this.fetchBytes, (f) => this.setState({ progress: 0.1 + 0.6 * f })),
+    ]);
+    if (catalogue.status === 'rejected') {
+      errors.push(`Catalogue could not be loaded: ${message(catalogue.reason)}`);
       this.setState({ phase: 'error', detail: undefined, progress: undefined, errors });
       return this.status();
     }
-
-    this.mark('catalogue');
-    this.setState({ detail: 'Loading model', progress: 0.1 });
+    const items = catalogue.value;
     let model: BaseModel | undefined;
-    try {
-      model = await loadBaseModel(new URL(config.modelUrl, base).href, this.fetchBytes, (f) => this.setState({ progress: 0.1 + 0.6 * f }));
-    } catch (err) {
-      errors.push(`Model unavailable, showing non-personal recommendations: ${message(err)}`);
-    }
+    if (loaded.status === 'fulfilled') model = loaded.value;
+    else errors.push(`Model unavailable, showing non-personal recommendations: ${message(loaded.reason)}`);
     this.mark('model');
     this.cat = new CatalogModel(items, model);
     this.mark('index');
