@@ -242,19 +242,18 @@ export class Engine {
   // ---------------------------------------------------------------- internals
 
   private async start(config: EngineConfig): Promise<EngineStatus> {
-    const errors: string[] = [];
     this.setState({ phase: 'loading', detail: 'Opening your history', progress: 0 });
     const base = this.options.baseUrl ?? (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/';
     const opened = this.options.log ? { log: this.options.log } : await openEventLog(this.options.dbName);
     this.log = opened.log;
-    if (opened.error) errors.push(opened.error);
+    if (opened.error) this.reportError(opened.error);
     try {
       this.events = (await this.log.all()).map(({ seq: _seq, ...e }) => e as ShopperEvent);
     } catch (err) {
-      errors.push(`Could not read your history: ${message(err)}`);
+      this.reportError(`Could not read your history: ${message(err)}`);
     }
     this.mark('history');
-    this.setState({ persistent: this.log.persistent, eventCount: this.events.length, errors: [...errors], detail: 'Loading catalogue and model', progress: 0.1 });
+    this.setState({ persistent: this.log.persistent, eventCount: this.events.length, detail: 'Loading catalogue and model', progress: 0.1 });
 
     // Catalogue and model download in parallel; the model is optional, the catalogue is not.
     const catalogueUrl = new URL(config.catalogUrl, base).href;
@@ -263,25 +262,25 @@ export class Engine {
       loadBaseModel(new URL(config.modelUrl, base).href, this.fetchBytes, (f) => this.setState({ progress: 0.1 + 0.6 * f })),
     ]);
     if (catalogue.status === 'rejected') {
-      errors.push(`Catalogue could not be loaded: ${message(catalogue.reason)}`);
-      this.setState({ phase: 'error', detail: undefined, progress: undefined, errors });
+      this.reportError(`Catalogue could not be loaded: ${message(catalogue.reason)}`);
+      this.setState({ phase: 'error', detail: undefined, progress: undefined });
       return this.status();
     }
     const items = catalogue.value;
     let model: BaseModel | undefined;
     if (loaded.status === 'fulfilled') model = loaded.value;
-    else errors.push(`Model unavailable, showing non-personal recommendations: ${message(loaded.reason)}`);
+    else this.reportError(`Model unavailable, showing non-personal recommendations: ${message(loaded.reason)}`);
     this.mark('model');
     this.cat = new CatalogModel(items, model);
     this.mark('index');
     if (model && this.cat.coverage === 0) {
-      errors.push('Model does not match the catalogue (no shared item ids); using content similarity only');
+      this.reportError('Model does not match the catalogue (no shared item ids); using content similarity only');
       this.cat = new CatalogModel(items);
       model = undefined;
     }
     this.history = this.summarize();
     // Non-personal lists can be served from here on; the backend comes next.
-    this.setState({ modelLoaded: Boolean(model), errors: [...errors], detail: model ? 'Learning from your history' : undefined, progress: 0.9 });
+    this.setState({ modelLoaded: Boolean(model), detail: model ? 'Learning from your history' : undefined, progress: 0.9 });
 
     if (model) {
       // Plain-JS CF serves at once; the tfjs backend takes over when it has started.
@@ -308,7 +307,7 @@ export class Engine {
       await this.learning;
       this.mark('backend');
     } catch (err) {
-      this.setState({ errors: [...this.state.errors, `Learning backend failed, learning in plain JavaScript instead: ${message(err)}`] });
+      this.reportError(`Learning backend failed, learning in plain JavaScript instead: ${message(err)}`);
     }
   }
 
@@ -337,7 +336,7 @@ export class Engine {
         await this.log?.append(batch);
       } catch (err) {
         const msg = `Could not save ${batch.length} event(s): ${message(err)}`;
-        this.setState({ errors: [...this.state.errors, msg] });
+        this.reportError(msg);
         throw new Error(msg);
       }
     });
@@ -375,7 +374,7 @@ export class Engine {
     try {
       this.userVector = rows.items.length > 0 ? await this.cf.foldIn(rows.items, rows.weights) : undefined;
     } catch (err) {
-      this.setState({ errors: [...this.state.errors, `Learning failed: ${message(err)}`] });
+      this.reportError(`Learning failed: ${message(err)}`);
     }
     this.setState({ phase: this.state.phase === 'learning' ? 'ready' : this.state.phase, detail: undefined, revision: this.state.revision + 1 });
   }
@@ -391,6 +390,12 @@ export class Engine {
 
   private fusionWeights(): Record<SignalName, number> {
     return this.cat?.model?.manifest.params.fusion ?? { cf: 0, next: 0, cooc: 0, content: 1, popularity: 0 };
+  }
+
+  /** Something failed: said in the console and kept in the status for the page to show. */
+  private reportError(msg: string): void {
+    console.error(`[shelfwise] ${msg}`);
+    this.setState({ errors: [...this.state.errors, msg] });
   }
 
   private mark(step: string): void {
