@@ -172,8 +172,9 @@ export class Engine {
         }
         const anchorRow = cat.rowOf[anchors[0]];
         const cf = this.cf && anchorRow >= 0 ? await this.cf.scoreAll(cat.model!.embeddings.subarray(anchorRow * cat.model!.d, (anchorRow + 1) * cat.model!.d)) : undefined;
-        // "Bought together" is about co-purchase; "because you viewed" about likeness.
-        const w = req.surface === 'bought-together' ? { ...weights, cooc: weights.cooc * 4, content: weights.content * 0.5 } : weights;
+        // "Bought together" is about co-purchase (complements, accessories): co-occurrence leads
+        // and look-alike text is left out; "because you viewed" is about likeness.
+        const w = req.surface === 'bought-together' ? { cf: 0.2, next: 0.5, cooc: 1, content: 0, popularity: 0.05 } : weights;
         const { signals, ctx } = anchorSignals(cat, anchors, cf, w);
         const exclude = new Set<number>([...anchors, ...history.purchased]);
         const items = rankAndExplain(cat, fuse(signals, cat.n), k, (i) => exclude.has(i), ctx);
