@@ -1,0 +1,150 @@
+/**
+ * Builds the demo catalogue and base model from a dataset folder (docs/evaluation-protocol.md):
+ *
+ *   npx tsx scripts/build-model.ts --data ../shared/data/amazon-videogames --out public [--dim 64]
+ *     [--epochs 10] [--alpha0 0.03] [--lambda 0.003] [--nu 1] [--k 20] [--seed 42] [--cg-steps 3]
+ *
+ * Trains on ALL users (this is the shipped base model; the evaluation trains its own on training
+ * users only) and writes `<out>/catalog.json`, `<out>/model/*.bin`, `item-ids.json` and
+ * `manifest.json`. Binary files are little-endian; output is deterministic for a fixed seed
+ * (set SOURCE_DATE_EPOCH to fix `createdAt` too).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { endianness } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildSequences, parseDataset } from '../src/core/dataset';
+import { categoryOf, inferCategoriesFromNeighbours } from '../src/core/category';
+import { DEFAULT_BASE_MODEL_OPTIONS, trainBaseModel } from '../src/core/base-model';
+import { validateCatalog, type CatalogFile } from '../src/shared/catalog';
+import { validateManifest, type DType, type ModelFileEntry, type ModelManifest } from '../src/shared/model-manifest';
+
+const FUSION = { cf: 1, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1 };
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string' }, out: { type: 'string', default: 'public' },
+      dim: { type: 'string' }, epochs: { type: 'string' }, alpha0: { type: 'string' }, lambda: { type: 'string' },
+      nu: { type: 'string' }, k: { type: 'string' }, seed: { type: 'string' }, 'cg-steps': { type: 'string' },
+    },
+  });
+  if (!values.data) {
+    console.error('usage: npx tsx scripts/build-model.ts --data <dataset folder> --out <public folder> [--dim 64]');
+    process.exit(2);
+  }
+  if (endianness() !== 'LE') throw new Error('model files are little-endian; this script writes native typed arrays');
+  const num = (v: string | undefined, name: string): number | undefined => {
+    if (v === undefined) return undefined;
+    const x = Number(v);
+    if (!Number.isFinite(x)) throw new Error(`--${name} must be a number, got ${v}`);
+    return x;
+  };
+  const defaults = DEFAULT_BASE_MODEL_OPTIONS;
+  const opts = {
+    ...defaults,
+    dim: num(values.dim, 'dim') ?? defaults.dim,
+    epochs: num(values.epochs, 'epochs') ?? defaults.epochs,
+    alpha0: num(values.alpha0, 'alpha0') ?? defaults.alpha0,
+    lambda: num(values.lambda, 'lambda') ?? defaults.lambda,
+    nu: num(values.nu, 'nu') ?? defaults.nu,
+    k: num(values.k, 'k') ?? defaults.k,
+    seed: num(values.seed, 'seed') ?? defaults.seed,
+    cgSteps: num(values['cg-steps'], 'cg-steps') ?? defaults.cgSteps,
+  };
+  const dataDir = resolve(values.data);
+  const outDir = resolve(values.out!);
+  const modelDir = join(outDir, 'model');
+  const t0 = Date.now();
+  const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
+
+  const { interactions, items } = parseDataset(
+    { text: readFileSync(join(dataDir, 'interactions.csv'), 'utf8'), fileName: 'interactions.csv' },
+    { text: readFileSync(join(dataDir, 'items.csv'), 'utf8'), fileName: 'items.csv' },
+  );
+  // All users, including short histories: every interaction teaches the item side something.
+  const sequences = buildSequences(interactions, 1);
+  const nItems = items.nItems;
+  console.log(`[${secs()} s] read ${interactions.count} interactions, ${interactions.nUsers} users, ${nItems} items`);
+
+  // Model.
+  const model = trainBaseModel(sequences, nItems, {
+    ...opts,
+    onProgress: (stage, detail) => console.log(`[${secs()} s] ${stage}: ${detail}`),
+  });
+  // Catalogue: the platform from the title, else from what the item is bought with.
+  const datasetName = basename(dataDir);
+  const fromTitles = items.titles.map((title) => categoryOf(title));
+  const categories = inferCategoriesFromNeighbours(fromTitles, model.cooc.index, model.cooc.weight, model.k);
+  const counts = new Map<string, number>();
+  for (const c of categories) counts.set(c, (counts.get(c) ?? 0) + 1);
+  const catalog: CatalogFile = {
+    format: 'shelfwise-catalog',
+    version: 1,
+    source: `${datasetName} (items.csv; category = platform named in the title, else the majority platform of its co-occurrence neighbours)`,
+    items: items.titles.map((title, i) => ({ id: `vg-${i}`, title, category: categories[i] })),
+  };
+  validateCatalog(catalog);
+  mkdirSync(modelDir, { recursive: true });
+  const catalogBytes = Buffer.from(JSON.stringify(catalog));
+  writeFileSync(join(outDir, 'catalog.json'), catalogBytes);
+  const other = counts.get('Other') ?? 0;
+  const titleOther = fromTitles.filter((c) => c === 'Other').length;
+  console.log(`[${secs()} s] catalog.json: ${nItems} items, ${kb(catalogBytes.length)}; category from title ${(100 * (1 - titleOther / nItems)).toFixed(1)}%, with neighbours ${(100 * (1 - other / nItems)).toFixed(1)}%`);
+  console.log('  ' + [...counts].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', '));
+
+  const files: Partial<Record<keyof ModelManifest['files'], ModelFileEntry>> = {};
+  let total = catalogBytes.length;
+  const write = (key: keyof ModelManifest['files'], path: string, bytes: Uint8Array, dtype: DType, shape: number[]) => {
+    writeFileSync(join(modelDir, path), bytes);
+    files[key] = { path, sha256: createHash('sha256').update(bytes).digest('hex'), dtype, shape };
+    total += bytes.length;
+    console.log(`  ${path.padEnd(22)} ${kb(bytes.length).padStart(10)}  ${dtype} [${shape}]`);
+  };
+  const raw = (a: Int8Array | Int32Array | Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const n = nItems, d = model.dim, k = model.k;
+  // itemIds is JSON, not a typed array; its dtype field is informational.
+  write('itemIds', 'item-ids.json', Buffer.from(JSON.stringify(catalog.items.map((it) => it.id))), 'int32', [n]);
+  write('embeddings', 'embeddings.q8.bin', raw(model.embeddings), 'int8', [n, d]);
+  write('embeddingScales', 'embedding-scales.bin', raw(model.embeddingScales), 'float32', [n]);
+  write('gram', 'gram.bin', raw(model.gram), 'float32', [d, d]);
+  write('popularity', 'popularity.bin', raw(model.popularity), 'float32', [n]);
+  write('trending', 'trending.bin', raw(model.trending), 'float32', [n]);
+  write('coocIndex', 'cooc-index.bin', raw(model.cooc.index), 'int32', [n, k]);
+  write('coocWeight', 'cooc-weight.bin', raw(model.cooc.weight), 'float32', [n, k]);
+  write('nextIndex', 'next-index.bin', raw(model.next.index), 'int32', [n, k]);
+  write('nextWeight', 'next-weight.bin', raw(model.next.weight), 'float32', [n, k]);
+
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  const created = epoch ? new Date(Number(epoch) * 1000) : new Date();
+  const o = model.options;
+  const manifest: ModelManifest = {
+    format: 'shelfwise-model',
+    version: `vg-${created.toISOString().slice(0, 10).replaceAll('-', '')}-d${d}`,
+    createdAt: created.toISOString(),
+    source:
+      `${datasetName}: ${interactions.count} interactions of ${interactions.nUsers} users (all users; per-user sequences ` +
+      `ordered by position, repeats removed). Embeddings: iALS (Rendle et al. 2022) d=${d}, alpha0=${o.alpha0}, ` +
+      `lambda=${o.lambda}, nu=${o.nu}, ${o.epochs} epochs, ${o.cgSteps > 0 ? `${o.cgSteps} CG steps/row` : 'exact solves'}, ` +
+      `seed ${o.seed}; int8 per-row quantised. Neighbours: top-${k} cosine co-occurrence; next within ${o.nextWindow} ` +
+      `positions weighted 1/distance. Trending: last ${o.trendingLast} positions per user.`,
+    itemCount: n,
+    dim: d,
+    neighbours: k,
+    params: { alpha0: o.alpha0, lambda: o.lambda, nu: o.nu, fusion: FUSION },
+    files: files as ModelManifest['files'],
+  };
+  validateManifest(JSON.parse(JSON.stringify(manifest)));
+  const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n');
+  writeFileSync(join(modelDir, 'manifest.json'), manifestBytes);
+  total += manifestBytes.length;
+  console.log(`[${secs()} s] wrote ${outDir}/catalog.json and ${modelDir}/ (manifest ${manifest.version}); total ${kb(total)}`);
+  console.log(`  timing: ${Object.entries(model.timing).map(([s, t]) => `${s} ${t.toFixed(1)} s`).join(', ')}`);
+}
+
+function kb(bytes: number): string {
+  return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+main();
