@@ -2,10 +2,10 @@
  * The base model: everything `public/model/` holds, trained from user sequences. Pure, so the
  * build script (all users) and the offline evaluation (training users only) share it.
  */
-import { trainIALS } from './ials';
+import { gramMatrix64, trainIALS } from './ials';
 import { cooccurrence, nextItems, type NeighbourTable } from './neighbours';
 import { popularity, trending } from './popularity';
-import { dequantizeRows, gram, quantizeRows } from './quantize';
+import { dequantizeRows, quantizeRows } from './quantize';
 
 /** Options of `trainBaseModel`; every field has a default. */
 export interface BaseModelOptions {
@@ -85,7 +85,7 @@ export function trainBaseModel(
   });
   lap('ials');
   const { q, scales } = quantizeRows(ials.itemFactors, nItems, o.dim);
-  const g = gram(dequantizeRows(q, scales, nItems, o.dim), nItems, o.dim);
+  const g = Float32Array.from(gramMatrix64(dequantizeRows(q, scales, nItems, o.dim), nItems, o.dim));
   lap('quantize');
   const pop = popularity(sequences, nItems);
   const trend = trending(sequences, nItems, o.trendingLast);

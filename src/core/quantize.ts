@@ -37,24 +37,3 @@ export function dequantizeRows(q: Int8Array, scales: Float32Array, n: number, d:
   }
   return out;
 }
-
-/** VᵀV (d×d, row-major) of an n×d row-major matrix, accumulated in double precision. */
-export function gram(matrix: ArrayLike<number>, n: number, d: number): Float32Array {
-  const g = new Float64Array(d * d);
-  for (let r = 0; r < n; r++) {
-    const o = r * d;
-    for (let i = 0; i < d; i++) {
-      const vi = matrix[o + i];
-      if (vi === 0) continue;
-      for (let k = 0; k <= i; k++) g[i * d + k] += vi * matrix[o + k];
-    }
-  }
-  const out = new Float32Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let k = 0; k <= i; k++) {
-      out[i * d + k] = g[i * d + k];
-      out[k * d + i] = g[i * d + k];
-    }
-  }
-  return out;
-}

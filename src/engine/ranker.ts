@@ -164,6 +164,24 @@ export function toRecommended(cat: CatalogModel, i: number, score: number, reaso
   return out;
 }
 
+function signalList(
+  cat: CatalogModel,
+  content: Float32Array,
+  next: SpreadResult,
+  cooc: SpreadResult,
+  cfScores: Float32Array | undefined,
+  weights: Record<SignalName, number>,
+): Signal[] {
+  const signals: Signal[] = [
+    { name: 'content', weight: weights.content, scores: content },
+    { name: 'next', weight: weights.next, scores: next.scores },
+    { name: 'cooc', weight: weights.cooc, scores: cooc.scores },
+  ];
+  if (cfScores) signals.push({ name: 'cf', weight: weights.cf, scores: cat.fromRows(cfScores) });
+  if (cat.model) signals.push({ name: 'popularity', weight: weights.popularity, scores: cat.fromRows(cat.model.popularity) });
+  return signals;
+}
+
 /** The signals of a personal list, for the "for-you" surface. */
 export function forYouSignals(
   cat: CatalogModel,
@@ -179,15 +197,8 @@ export function forYouSignals(
   history.items.forEach((item, j) => parts.push({ vector: cat.content.vectors[item], weight: history.weights[j] }));
   history.queries.slice(0, 3).forEach((q) => parts.push({ vector: cat.content.vectorizeText(q), weight: 1 }));
   const content = cat.content.scoreAll(ContentIndex.combine(parts));
-  const signals: Signal[] = [
-    { name: 'content', weight: weights.content, scores: content },
-    { name: 'next', weight: weights.next, scores: next.scores },
-    { name: 'cooc', weight: weights.cooc, scores: cooc.scores },
-  ];
-  if (cfScores) signals.push({ name: 'cf', weight: weights.cf, scores: cat.fromRows(cfScores) });
-  if (cat.model) signals.push({ name: 'popularity', weight: weights.popularity, scores: cat.fromRows(cat.model.popularity) });
   const query = history.items.length === 0 ? history.queries[0] : undefined;
-  return { signals, ctx: { sources: history.items, spreads: { next, cooc }, query } };
+  return { signals: signalList(cat, content, next, cooc, cfScores, weights), ctx: { sources: history.items, spreads: { next, cooc }, query } };
 }
 
 /** Signals of an item-anchored list: "because you viewed" and "bought together". */
@@ -201,13 +212,6 @@ export function anchorSignals(
   const next = cat.spread('next', anchors, ones);
   const cooc = cat.spread('cooc', anchors, ones);
   const content = cat.content.scoreAll(ContentIndex.combine(anchors.map((a) => ({ vector: cat.content.vectors[a], weight: 1 }))));
-  const signals: Signal[] = [
-    { name: 'content', weight: weights.content, scores: content },
-    { name: 'next', weight: weights.next, scores: next.scores },
-    { name: 'cooc', weight: weights.cooc, scores: cooc.scores },
-  ];
-  if (cfScores) signals.push({ name: 'cf', weight: weights.cf, scores: cat.fromRows(cfScores) });
-  if (cat.model) signals.push({ name: 'popularity', weight: weights.popularity, scores: cat.fromRows(cat.model.popularity) });
-  return { signals, ctx: { sources: anchors, spreads: { next, cooc } } };
+  return { signals: signalList(cat, content, next, cooc, cfScores, weights), ctx: { sources: anchors, spreads: { next, cooc } } };
 }
 

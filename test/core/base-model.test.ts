@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { trainBaseModel } from '../../src/core/base-model';
-import { dequantizeRows, gram } from '../../src/core/quantize';
+import { gramMatrix64 } from '../../src/core/ials';
+import { dequantizeRows } from '../../src/core/quantize';
 
 describe('trainBaseModel', () => {
   const seqs = Array.from({ length: 60 }, (_, u) => (u < 30 ? [u % 10, (u + 1) % 10, (u + 3) % 10] : [10 + (u % 10), 10 + ((u + 2) % 10)]));
@@ -17,7 +18,7 @@ describe('trainBaseModel', () => {
       expect(t.index.length).toBe(100);
       expect(t.weight.length).toBe(100);
     }
-    expect(Array.from(m.gram)).toEqual(Array.from(gram(dequantizeRows(m.embeddings, m.embeddingScales, 20, 4), 20, 4)));
+    expect(Array.from(m.gram)).toEqual(Array.from(Float32Array.from(gramMatrix64(dequantizeRows(m.embeddings, m.embeddingScales, 20, 4), 20, 4))));
     const again = trainBaseModel(seqs, 20, opts);
     expect(Array.from(again.embeddings)).toEqual(Array.from(m.embeddings));
     expect(Array.from(again.cooc.index)).toEqual(Array.from(m.cooc.index));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dequantizeRows, gram, quantizeRows } from '../../src/core/quantize';
+import { gramMatrix64 } from '../../src/core/ials';
+import { dequantizeRows, quantizeRows } from '../../src/core/quantize';
 import { createRng } from '../../src/core/random';
 
 describe('quantizeRows', () => {
@@ -27,9 +28,9 @@ describe('quantizeRows', () => {
   });
 });
 
-describe('gram', () => {
+describe('gramMatrix64', () => {
   it('computes VᵀV', () => {
     // V = [[1,2],[3,4],[5,6]] → VᵀV = [[35,44],[44,56]].
-    expect(Array.from(gram(Float32Array.from([1, 2, 3, 4, 5, 6]), 3, 2))).toEqual([35, 44, 44, 56]);
+    expect(Array.from(gramMatrix64(Float32Array.from([1, 2, 3, 4, 5, 6]), 3, 2))).toEqual([35, 44, 44, 56]);
   });
 });

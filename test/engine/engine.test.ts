@@ -2,7 +2,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs-core';
 import { fileURLToPath } from 'node:url';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/engine';
 import { groupOf, mapFetcher, syntheticModelFiles } from '../helpers/synthetic-model';
 
@@ -123,7 +123,10 @@ describe('engine on the synthetic checkerboard', () => {
     const files = syntheticModelFiles(BASE);
     const emb = new Uint8Array(files.get(`${BASE}model/embeddings.q8.bin`)!);
     emb[0] ^= 0xff;
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const { engine, status } = await started(files);
+    expect(consoleError).toHaveBeenCalledWith(expect.stringMatching(/\[shelfwise\] .*embeddings.*failed its checksum/));
+    consoleError.mockRestore();
     expect(status.modelLoaded).toBe(false);
     expect(status.errors.join(' ')).toMatch(/checksum/);
     expect(status.eventCount).toBe(1);
@@ -134,7 +137,10 @@ describe('engine on the synthetic checkerboard', () => {
   it('a malformed catalogue is a clear error, not a crash', async () => {
     const files = syntheticModelFiles(BASE);
     files.set(`${BASE}catalog.json`, new TextEncoder().encode('{"format":"shelfwise-catalog","items":[{"id":"a"}]}').buffer);
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const { engine, status } = await started(files);
+    expect(consoleError).toHaveBeenCalledWith(expect.stringMatching(/Catalogue could not be loaded/));
+    consoleError.mockRestore();
     expect(status.phase).toBe('error');
     expect(status.errors.join(' ')).toMatch(/Catalogue could not be loaded: .*no "title"/);
     expect((await engine.recommend({ surface: 'trending' })).items).toEqual([]);
