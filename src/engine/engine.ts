@@ -1,8 +1,7 @@
 import { fuse, type SignalName } from '../core/fusion';
 import { summarizeHistory, type HistoryEvent, type ShopperHistory } from '../core/history';
 import { topK } from '../core/top-k';
-import { chooseBackend, type BackendChoice, type WasmPaths } from '../model/backend';
-import { TfCfModel } from '../model/cf-model';
+import type { BackendChoice, WasmPaths } from '../model/backend';
 import { JsCfScorer, type CfScorer } from '../core/cf-scorer';
 import { loadBaseModel, type BaseModel, type FetchBytes } from '../model/load-model';
 import { validateCatalog } from '../shared/catalog';
@@ -69,6 +68,9 @@ export class Engine {
   private learnQueued = false;
   /** Milliseconds since engine creation at which each start-up step finished (for benchmarks). */
   private readonly startup: Record<string, number> = {};
+  /** Starts the tfjs backend once (see `EngineConfig.deferBackend`). */
+  private backendStart?: () => Promise<void>;
+  private backendStarted?: Promise<void>;
   private readonly createdAt = performance.now();
 
   constructor(private readonly options: EngineOptions = {}) {
@@ -126,6 +128,7 @@ export class Engine {
     this.events.push(event);
     this.setState({ eventCount: this.events.length });
     await this.track(this.persist(event));
+    this.startLearningBackend();
     this.scheduleLearning();
   }
 
@@ -288,15 +291,27 @@ export class Engine {
       this.cf = new JsCfScorer(model.embeddings, model.n, model.d, model.gram, model.manifest.params);
       await this.learn();
       this.mark('learned');
-      void this.track(this.startBackend(config, model));
+      this.backendStart = () => this.startBackend(config, model!);
+      if (!config.deferBackend) this.startLearningBackend();
     }
     this.setState({ phase: 'ready', detail: undefined, progress: undefined, revision: this.state.revision + 1 });
     return this.status();
   }
 
+  /**
+   * Starts the tfjs backend if it has not started (with `deferBackend`, the page calls this once
+   * its first carousel is on screen; a recorded event also starts it).
+   */
+  startLearningBackend(): void {
+    if (!this.backendStart || this.backendStarted) return;
+    this.backendStarted = this.track(this.backendStart());
+  }
+
   /** Chooses and starts the tfjs backend, then moves the CF model onto it. */
   private async startBackend(config: EngineConfig, model: BaseModel): Promise<void> {
     try {
+      // TensorFlow.js is loaded only here, so a page's first carousels never wait for it.
+      const [{ chooseBackend }, { TfCfModel }] = await Promise.all([import('../model/backend'), import('../model/cf-model')]);
       const remembered = config.backend ? undefined : await this.log!.getMeta<BackendChoice>(META_BACKEND).catch(() => undefined);
       const choice = await chooseBackend({ forced: config.backend, remembered, wasmPaths: this.options.wasmPaths, workload: [model.n, model.d] });
       if (!config.backend && !remembered && choice.measuredMs) await this.log!.setMeta(META_BACKEND, choice).catch(() => undefined);

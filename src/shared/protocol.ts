@@ -111,6 +111,11 @@ export interface EngineConfig {
   modelUrl: string;
   /** Force a backend (`?backend=` in the demo); without it the engine chooses. */
   backend?: BackendName;
+  /**
+   * Do not load TensorFlow.js until `startLearningBackend()` is called or an event is recorded
+   * (the widget starts it once its first carousel is on screen). Lists are served meanwhile.
+   */
+  deferBackend?: boolean;
 }
 
 /** Everything the store holds for a shopper, as `exportData` returns it. */

@@ -50,6 +50,18 @@ describe('engine on the synthetic checkerboard', () => {
     expect(late.items.map((it) => it.id)).toEqual(early.items.map((it) => it.id));
   });
 
+  it('with deferBackend, TensorFlow.js starts only when asked or when an event arrives', async () => {
+    const { fetchBytes } = mapFetcher(syntheticModelFiles(BASE));
+    const engine = createEngine({ fetchBytes, baseUrl: BASE, dbName: 'deferred' });
+    await engine.init({ ...config, backend: 'cpu', deferBackend: true });
+    await engine.whenIdle();
+    expect(engine.status().backend).toBeUndefined();
+    expect((await engine.recommend({ surface: 'trending', k: 3 })).items).toHaveLength(3);
+    await engine.recordEvent({ type: 'view', itemId: 'it-1' });
+    await engine.whenIdle();
+    expect(engine.status().backend).toBe('cpu');
+  });
+
   it('a new visitor gets non-personal trending lists', async () => {
     const { engine } = await started();
     const trending = await engine.recommend({ surface: 'trending', k: 5 });
