@@ -10,15 +10,13 @@
  * (set SOURCE_DATE_EPOCH to fix `createdAt` too).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { endianness } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSequences, parseDataset } from '../src/core/dataset';
 import { categoryOf, inferCategoriesFromNeighbours } from '../src/core/category';
 import { DEFAULT_BASE_MODEL_OPTIONS, trainBaseModel } from '../src/core/base-model';
 import { validateCatalog, type CatalogFile } from '../src/shared/catalog';
-import { validateManifest, type DType, type ModelFileEntry, type ModelManifest } from '../src/shared/model-manifest';
+import { describeTraining, serializeModel } from './lib/model-files';
 
 const FUSION = { cf: 1, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1 };
 
@@ -34,7 +32,6 @@ function main(): void {
     console.error('usage: npx tsx scripts/build-model.ts --data <dataset folder> --out <public folder> [--dim 64]');
     process.exit(2);
   }
-  if (endianness() !== 'LE') throw new Error('model files are little-endian; this script writes native typed arrays');
   const num = (v: string | undefined, name: string): number | undefined => {
     if (v === undefined) return undefined;
     const x = Number(v);
@@ -94,51 +91,22 @@ function main(): void {
   console.log(`[${secs()} s] catalog.json: ${nItems} items, ${kb(catalogBytes.length)}; category from title ${(100 * (1 - titleOther / nItems)).toFixed(1)}%, with neighbours ${(100 * (1 - other / nItems)).toFixed(1)}%`);
   console.log('  ' + [...counts].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', '));
 
-  const files: Partial<Record<keyof ModelManifest['files'], ModelFileEntry>> = {};
-  let total = catalogBytes.length;
-  const write = (key: keyof ModelManifest['files'], path: string, bytes: Uint8Array, dtype: DType, shape: number[]) => {
-    writeFileSync(join(modelDir, path), bytes);
-    files[key] = { path, sha256: createHash('sha256').update(bytes).digest('hex'), dtype, shape };
-    total += bytes.length;
-    console.log(`  ${path.padEnd(22)} ${kb(bytes.length).padStart(10)}  ${dtype} [${shape}]`);
-  };
-  const raw = (a: Int8Array | Int32Array | Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const n = nItems, d = model.dim, k = model.k;
-  // itemIds is JSON, not a typed array; its dtype field is informational.
-  write('itemIds', 'item-ids.json', Buffer.from(JSON.stringify(catalog.items.map((it) => it.id))), 'int32', [n]);
-  write('embeddings', 'embeddings.q8.bin', raw(model.embeddings), 'int8', [n, d]);
-  write('embeddingScales', 'embedding-scales.bin', raw(model.embeddingScales), 'float32', [n]);
-  write('gram', 'gram.bin', raw(model.gram), 'float32', [d, d]);
-  write('popularity', 'popularity.bin', raw(model.popularity), 'float32', [n]);
-  write('trending', 'trending.bin', raw(model.trending), 'float32', [n]);
-  write('coocIndex', 'cooc-index.bin', raw(model.cooc.index), 'int32', [n, k]);
-  write('coocWeight', 'cooc-weight.bin', raw(model.cooc.weight), 'float32', [n, k]);
-  write('nextIndex', 'next-index.bin', raw(model.next.index), 'int32', [n, k]);
-  write('nextWeight', 'next-weight.bin', raw(model.next.weight), 'float32', [n, k]);
-
-  const epoch = process.env.SOURCE_DATE_EPOCH;
-  const created = epoch ? new Date(Number(epoch) * 1000) : new Date();
-  const o = model.options;
-  const manifest: ModelManifest = {
-    format: 'shelfwise-model',
-    version: `vg-${created.toISOString().slice(0, 10).replaceAll('-', '')}-d${d}`,
+  const created = process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : new Date();
+  const { manifest, files } = serializeModel(model, catalog.items.map((it) => it.id), {
+    version: `vg-${created.toISOString().slice(0, 10).replaceAll('-', '')}-d${model.dim}`,
     createdAt: created.toISOString(),
     source:
       `${datasetName}: ${interactions.count} interactions of ${interactions.nUsers} users (all users; per-user sequences ` +
-      `ordered by position, repeats removed). Embeddings: iALS (Rendle et al. 2022) d=${d}, alpha0=${o.alpha0}, ` +
-      `lambda=${o.lambda}, nu=${o.nu}, ${o.epochs} epochs, ${o.cgSteps > 0 ? `${o.cgSteps} CG steps/row` : 'exact solves'}, ` +
-      `seed ${o.seed}; int8 per-row quantised. Neighbours: top-${k} cosine co-occurrence; next within ${o.nextWindow} ` +
-      `positions weighted 1/distance. Trending: last ${o.trendingLast} positions per user.`,
-    itemCount: n,
-    dim: d,
-    neighbours: k,
-    params: { alpha0: o.alpha0, lambda: o.lambda, nu: o.nu, fusion: FUSION },
-    files: files as ModelManifest['files'],
-  };
-  validateManifest(JSON.parse(JSON.stringify(manifest)));
-  const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n');
-  writeFileSync(join(modelDir, 'manifest.json'), manifestBytes);
-  total += manifestBytes.length;
+      `ordered by position, repeats removed). ${describeTraining(model)}`,
+    fusion: FUSION,
+  });
+  let total = catalogBytes.length;
+  for (const [path, bytes] of files) {
+    writeFileSync(join(modelDir, path), bytes);
+    total += bytes.length;
+    const entry = Object.values(manifest.files).find((f) => f.path === path);
+    console.log(`  ${path.padEnd(22)} ${kb(bytes.length).padStart(10)}${entry ? `  ${entry.dtype} [${entry.shape}]` : ''}`);
+  }
   console.log(`[${secs()} s] wrote ${outDir}/catalog.json and ${modelDir}/ (manifest ${manifest.version}); total ${kb(total)}`);
   console.log(`  timing: ${Object.entries(model.timing).map(([s, t]) => `${s} ${t.toFixed(1)} s`).join(', ')}`);
 }
