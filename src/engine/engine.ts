@@ -1,4 +1,4 @@
-import { fuse, type SignalName } from '../core/fusion';
+import { fuse, type Signal, type SignalName } from '../core/fusion';
 import { summarizeHistory, type HistoryEvent, type ShopperHistory } from '../core/history';
 import { topK } from '../core/top-k';
 import type { BackendChoice, WasmPaths } from '../model/backend';
@@ -160,8 +160,7 @@ export class Engine {
         if (history.items.length === 0 && history.queries.length === 0) {
           return { surface: 'for-you', items: this.trending(k, () => false), personal: false };
         }
-        const cf = this.cf && this.userVector ? await this.cf.scoreAll(this.userVector) : undefined;
-        const { signals, ctx } = forYouSignals(cat, history, cf, weights);
+        const { signals, ctx } = await this.forYouSignals(history, this.userVector, weights);
         const items = rankAndExplain(cat, fuse(signals, cat.n), k, (i) => seen.has(i), ctx);
         return { surface: 'for-you', items, personal: true };
       }
@@ -184,6 +183,20 @@ export class Engine {
         return { surface: req.surface, items, personal: false, anchor: cat.items[anchors[0]] };
       }
     }
+  }
+
+  /**
+   * For offline evaluation: the fused "for-you" score of every catalogue item (catalogue order)
+   * for a given history, computed by the code `recommend` runs — summary, fold-in on the current
+   * backend, signals, fusion — without touching the stored log. `weights` overrides the model's
+   * fusion weights (tuning); the signals come back too so a tuner can re-weigh without recomputing.
+   */
+  async scoreHistory(events: ShopperEventInput[], weights?: Record<SignalName, number>): Promise<{ scores: Float32Array; signals: Signal[] }> {
+    await this.initDone;
+    if (!this.cat) throw new Error('scoreHistory: no catalogue loaded');
+    const history = this.summarize(events);
+    const { signals } = await this.forYouSignals(history, await this.foldIn(history), weights ?? this.fusionWeights());
+    return { scores: fuse(signals, this.cat.n).total, signals };
   }
 
   async getItems(ids: string[]): Promise<CatalogItem[]> {
@@ -359,12 +372,19 @@ export class Engine {
     return this.writeFlush;
   }
 
-  private summarize(): ShopperHistory {
+  private summarize(events: readonly ShopperEventInput[] = this.events): ShopperHistory {
     const cat = this.cat;
-    const events: HistoryEvent[] = this.events.map((e) =>
+    const mapped: HistoryEvent[] = events.map((e) =>
       e.type === 'search' ? { type: 'search', item: -1, query: e.query } : { type: e.type, item: cat?.indexOf.get(e.itemId) ?? -1 },
     );
-    return summarizeHistory(events);
+    return summarizeHistory(mapped);
+  }
+
+  /** The shopper vector for a history: the fold-in on the current CF model (undefined without one). */
+  private async foldIn(history: ShopperHistory): Promise<Float32Array | undefined> {
+    if (!this.cat?.model || !this.cf) return undefined;
+    const rows = this.cat.toRows(history.items, history.weights);
+    return rows.items.length > 0 ? this.cf.foldIn(rows.items, rows.weights) : undefined;
   }
 
   /** Coalesces learning requests: at most one run in progress and one queued. */
@@ -385,14 +405,18 @@ export class Engine {
       this.setState({ revision: this.state.revision + 1 });
       return;
     }
-    const rows = cat.toRows(this.history.items, this.history.weights);
     this.setState({ phase: 'learning', detail: `Learning from ${this.events.length} events` });
     try {
-      this.userVector = rows.items.length > 0 ? await this.cf.foldIn(rows.items, rows.weights) : undefined;
+      this.userVector = await this.foldIn(this.history);
     } catch (err) {
       this.reportError(`Learning failed: ${message(err)}`);
     }
     this.setState({ phase: this.state.phase === 'learning' ? 'ready' : this.state.phase, detail: undefined, revision: this.state.revision + 1 });
+  }
+
+  private async forYouSignals(history: ShopperHistory, userVector: Float32Array | undefined, weights: Record<SignalName, number>) {
+    const cf = this.cf && userVector ? await this.cf.scoreAll(userVector) : undefined;
+    return forYouSignals(this.cat!, history, cf, weights);
   }
 
   private trending(k: number, exclude: (i: number) => boolean) {

@@ -1,0 +1,73 @@
+/**
+ * Offline evaluation (docs/evaluation-protocol.md) with the shipping engine:
+ *
+ *   npm run eval -- --data DIR [--cold] [--out FILE.json] [--backend wasm|cpu] [--tune-users 1500]
+ *                   [--max-test-users N] [--dim 64] [--epochs 10]
+ *
+ * DIR holds interactions.csv (user_idx,item_idx,position) and items.csv (item_idx,title|text).
+ * Prints a table and writes the JSON report with --out.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import { DatasetError } from '../src/core/dataset';
+import { BACKENDS, type BackendName } from '../src/shared/protocol';
+import { evaluate } from './lib/evaluate';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string' }, cold: { type: 'boolean', default: false }, out: { type: 'string' },
+      backend: { type: 'string', default: 'wasm' }, 'tune-users': { type: 'string', default: '1500' },
+      'max-test-users': { type: 'string', default: '0' }, dim: { type: 'string' }, epochs: { type: 'string' },
+    },
+  });
+  if (!values.data) {
+    console.error('usage: npm run eval -- --data DIR [--cold] [--out FILE.json] [--backend wasm|cpu]');
+    process.exit(2);
+  }
+  if (!BACKENDS.includes(values.backend as BackendName)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}`);
+  tf.env().set('PROD', true); // no tfjs console advice in the report
+  const dir = resolve(values.data);
+  const read = (file: string) => {
+    try {
+      return readFileSync(join(dir, file), 'utf8');
+    } catch (err) {
+      throw new DatasetError(`${join(dir, file)}: cannot be read (${(err as Error).message})`);
+    }
+  };
+  const model: Record<string, number> = {};
+  if (values.dim) model.dim = Number(values.dim);
+  if (values.epochs) model.epochs = Number(values.epochs);
+  const report = await evaluate(
+    { name: basename(dir), interactions: read('interactions.csv'), items: read('items.csv') },
+    {
+      cold: values.cold ?? false,
+      backend: values.backend as BackendName,
+      tuneUsers: Number(values['tune-users']),
+      maxTestUsers: Number(values['max-test-users']),
+      model,
+      log: (line) => console.log(line),
+    },
+  );
+  const m = report.metrics;
+  console.log('');
+  console.log(`| dataset | variant | users | HR@10 | NDCG@10 | HR@20 | MRR@100 |${report.variant === 'cold' ? ' cold HR@10 |' : ''} fold-in+score ms p50 / p95 | backend |`);
+  console.log(`| --- | --- | --- | --- | --- | --- | --- |${report.variant === 'cold' ? ' --- |' : ''} --- | --- |`);
+  console.log(
+    `| ${report.dataset} | ${report.variant} | ${report.users} | ${m['hr@10'].toFixed(4)} | ${m['ndcg@10'].toFixed(4)} | ${m['hr@20'].toFixed(4)} | ${m['mrr@100'].toFixed(4)} |` +
+      `${report.variant === 'cold' ? ` ${m['cold_hr@10']!.toFixed(4)} (${m.cold_users} users) |` : ''} ` +
+      `${report.timing.fold_in_and_score_ms.p50} / ${report.timing.fold_in_and_score_ms.p95} | ${report.backend} |`,
+  );
+  console.log(`split: test_users_sha256 ${report.split.test_users_sha256}`);
+  if (values.out) {
+    writeFileSync(values.out, JSON.stringify(report, null, 2) + '\n');
+    console.log(`wrote ${values.out}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof DatasetError ? `error: ${err.message}` : err);
+  process.exit(1);
+});

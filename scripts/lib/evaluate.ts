@@ -1,0 +1,154 @@
+/**
+ * The offline evaluation of docs/evaluation-protocol.md, run through the engine the worker runs:
+ * train the base model on training users (the `build-model` code), serve it to an Engine from
+ * memory, tune the fusion weights on validation users, then fold each test user's history in
+ * and rank the whole catalogue with `Engine.scoreHistory`.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { DEFAULT_BASE_MODEL_OPTIONS, trainBaseModel, type BaseModelOptions } from '../../src/core/base-model';
+import { buildSequences, parseDataset, splitFingerprints, splitSequences } from '../../src/core/dataset';
+import type { SignalName } from '../../src/core/fusion';
+import { MetricsMean, quantile, rankOfTarget, round4, type RankingMetrics } from '../../src/core/metrics';
+import { tuneFusionWeights, tuningCase, type TuningCase } from '../../src/core/tune-fusion';
+import { createEngine, type Engine } from '../../src/engine/engine';
+import type { CatalogFile } from '../../src/shared/catalog';
+import type { BackendName, ShopperEventInput } from '../../src/shared/protocol';
+import { MemoryEventLog } from '../../src/store/event-log';
+import { describeTraining, serializeModel } from './model-files';
+
+export interface EvalOptions {
+  cold: boolean;
+  backend: BackendName;
+  /** Validation users used for tuning the fusion weights (0 = no tuning: the defaults). */
+  tuneUsers: number;
+  /** Evaluate only the first N test users (for quick runs and tests); 0 = all. */
+  maxTestUsers: number;
+  model: Partial<Omit<BaseModelOptions, 'onProgress'>>;
+  log: (line: string) => void;
+}
+
+export interface EvalReport {
+  dataset: string;
+  variant: 'main' | 'cold';
+  users: number;
+  metrics: RankingMetrics & { 'cold_hr@10'?: number; cold_users?: number };
+  validation?: RankingMetrics & { users: number };
+  split: { test_users_sha256: string; val_users_sha256: string; train_users: number; items: number };
+  config: { model: Omit<BaseModelOptions, 'onProgress'>; fusion: Record<SignalName, number>; event_type: string; tuned: boolean };
+  timing: { base_training_s: number; tuning_s: number; fold_in_and_score_ms: { p50: number; p95: number; mean: number } };
+  backend: string;
+}
+
+export const DEFAULT_FUSION: Record<SignalName, number> = { cf: 1, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1 };
+
+/** What a dataset interaction becomes in the shopper's log: "bought or reviewed" is a purchase. */
+const EVENT_TYPE = 'purchase' as const;
+
+const wasmDir = join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist/');
+
+export async function evaluate(
+  dataset: { name: string; interactions: string; items: string },
+  opts: EvalOptions,
+): Promise<EvalReport> {
+  const { interactions, items } = parseDataset(
+    { text: dataset.interactions, fileName: 'interactions.csv' },
+    { text: dataset.items, fileName: 'items.csv' },
+  );
+  const sequences = buildSequences(interactions, 3);
+  const fingerprints = splitFingerprints(sequences);
+  const split = splitSequences(sequences, { cold: opts.cold });
+  const nItems = items.nItems;
+  opts.log(`${dataset.name}: ${nItems} items, ${split.trainUsers.length} training / ${split.val.users.length} validation / ${split.test.users.length} test users${opts.cold ? ' (cold-item variant)' : ''}`);
+
+  const t0 = performance.now();
+  const modelOptions = { ...DEFAULT_BASE_MODEL_OPTIONS, ...opts.model };
+  const model = trainBaseModel(split.train, nItems, { ...modelOptions, onProgress: (stage, detail) => opts.log(`  train ${stage}: ${detail}`) });
+  const trainingSeconds = (performance.now() - t0) / 1000;
+
+  const ids = Array.from({ length: nItems }, (_, i) => String(i));
+  const catalog: CatalogFile = { format: 'shelfwise-catalog', version: 1, items: ids.map((id, i) => ({ id, title: items.titles[i] || `item ${i}` })) };
+  const engine = await startEngine(catalog, model, opts.backend);
+  const backend = engine.status().backend ?? 'js';
+  const events = (seq: ArrayLike<number>): ShopperEventInput[] => Array.from(seq, (i) => ({ type: EVENT_TYPE, itemId: ids[i] }));
+
+  // Tuning on validation users only.
+  let fusion = { ...DEFAULT_FUSION };
+  let validation: EvalReport['validation'];
+  const t1 = performance.now();
+  if (opts.tuneUsers > 0 && split.val.users.length > 0) {
+    const cases: TuningCase[] = [];
+    const n = Math.min(opts.tuneUsers, split.val.users.length);
+    for (let v = 0; v < n; v++) {
+      const { signals } = await engine.scoreHistory(events(split.val.foldIn[v]), fusion);
+      cases.push(tuningCase(signals, split.val.target[v], split.val.foldIn[v]));
+    }
+    const tuned = tuneFusionWeights(cases, fusion);
+    fusion = tuned.weights;
+    validation = { ...tuned.metrics, users: n };
+    opts.log(`  tuned fusion on ${n} validation users (${tuned.trials} trials): ${JSON.stringify(fusion)} → val HR@10 ${tuned.metrics['hr@10']}`);
+  }
+  const tuningSeconds = (performance.now() - t1) / 1000;
+
+  const all = new MetricsMean();
+  const cold = new MetricsMean();
+  const times: number[] = [];
+  const nTest = opts.maxTestUsers > 0 ? Math.min(opts.maxTestUsers, split.test.users.length) : split.test.users.length;
+  for (let t = 0; t < nTest; t++) {
+    const foldIn = split.test.foldIn[t];
+    const target = split.test.target[t];
+    const start = performance.now();
+    const { scores } = await engine.scoreHistory(events(foldIn), fusion);
+    times.push(performance.now() - start);
+    const rank = rankOfTarget(scores, target, foldIn);
+    all.add(rank);
+    if (split.isCold?.(target)) cold.add(rank);
+    if ((t + 1) % 1000 === 0) opts.log(`  ${t + 1}/${nTest} test users, HR@10 so far ${all.mean()['hr@10']}`);
+  }
+  const metrics: EvalReport['metrics'] = all.mean();
+  if (opts.cold) {
+    metrics['cold_hr@10'] = cold.mean()['hr@10'];
+    metrics.cold_users = cold.count;
+  }
+  opts.log(`  model: ${describeTraining(model)}`);
+  return {
+    dataset: dataset.name,
+    variant: opts.cold ? 'cold' : 'main',
+    users: all.count,
+    metrics,
+    validation,
+    split: { ...fingerprints, train_users: split.trainUsers.length, items: nItems },
+    config: { model: modelOptions, fusion, event_type: EVENT_TYPE, tuned: validation !== undefined },
+    timing: {
+      base_training_s: round4(trainingSeconds),
+      tuning_s: round4(tuningSeconds),
+      fold_in_and_score_ms: { p50: round4(quantile(times, 0.5)), p95: round4(quantile(times, 0.95)), mean: round4(times.reduce((a, b) => a + b, 0) / Math.max(times.length, 1)) },
+    },
+    backend,
+  };
+}
+
+/** An Engine over an in-memory catalogue and model, with an in-memory log: nothing persists. */
+async function startEngine(catalog: CatalogFile, model: ReturnType<typeof trainBaseModel>, backend: BackendName): Promise<Engine> {
+  const base = 'memory://eval/';
+  const { files } = serializeModel(model, catalog.items.map((it) => it.id), {
+    version: 'eval', createdAt: new Date(0).toISOString(), source: 'offline evaluation', fusion: DEFAULT_FUSION,
+  });
+  const served = new Map<string, Uint8Array>([[`${base}catalog.json`, new TextEncoder().encode(JSON.stringify(catalog))]]);
+  for (const [path, bytes] of files) served.set(`${base}model/${path}`, bytes);
+  const engine = createEngine({
+    baseUrl: base,
+    log: new MemoryEventLog(),
+    wasmPaths: wasmDir,
+    fetchBytes: async (url) => {
+      const bytes = served.get(url);
+      if (!bytes) throw new Error(`not found: ${url}`);
+      return bytes.slice().buffer;
+    },
+  });
+  const status = await engine.init({ catalogUrl: 'catalog.json', modelUrl: 'model/manifest.json', backend });
+  await engine.whenIdle();
+  const errors = engine.status().errors;
+  if (!status.modelLoaded || errors.length > 0) throw new Error(`evaluation engine failed to start: ${errors.join('; ')}`);
+  return engine;
+}
