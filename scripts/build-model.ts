@@ -16,9 +16,9 @@ import { buildSequences, parseDataset } from '../src/core/dataset';
 import { categoryOf, inferCategoriesFromNeighbours } from '../src/core/category';
 import { DEFAULT_BASE_MODEL_OPTIONS, trainBaseModel } from '../src/core/base-model';
 import { validateCatalog, type CatalogFile } from '../src/shared/catalog';
+import { DEFAULT_FUSION } from '../src/shared/model-manifest';
 import { describeTraining, serializeModel } from './lib/model-files';
 
-const FUSION = { cf: 1, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1 };
 
 function main(): void {
   const { values } = parseArgs({
@@ -69,7 +69,7 @@ function main(): void {
   const model = trainBaseModel(sequences, nItems, {
     ...opts,
     onProgress: (stage, detail) => console.log(`[${secs()} s] ${stage}: ${detail}`),
-  });
+  }, items.titles);
   // Catalogue: the platform from the title, else from what the item is bought with.
   const datasetName = basename(dataDir);
   const fromTitles = items.titles.map((title) => categoryOf(title));
@@ -98,7 +98,7 @@ function main(): void {
     source:
       `${datasetName}: ${interactions.count} interactions of ${interactions.nUsers} users (all users; per-user sequences ` +
       `ordered by position, repeats removed). ${describeTraining(model)}`,
-    fusion: FUSION,
+    fusion: DEFAULT_FUSION,
   });
   let total = catalogBytes.length;
   for (const [path, bytes] of files) {

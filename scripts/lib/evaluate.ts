@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DEFAULT_BASE_MODEL_OPTIONS, trainBaseModel, type BaseModelOptions } from '../../src/core/base-model';
 import { buildSequences, parseDataset, splitFingerprints, splitSequences } from '../../src/core/dataset';
-import type { SignalName } from '../../src/core/fusion';
+import { DEFAULT_FUSION, type FusionWeights } from '../../src/shared/model-manifest';
 import { MetricsMean, quantile, rankOfTarget, round4, type RankingMetrics } from '../../src/core/metrics';
 import { tuneFusionWeights, tuningCase, type TuningCase } from '../../src/core/tune-fusion';
 import { createEngine, type Engine } from '../../src/engine/engine';
@@ -35,12 +35,11 @@ export interface EvalReport {
   metrics: RankingMetrics & { 'cold_hr@10'?: number; cold_users?: number };
   validation?: RankingMetrics & { users: number };
   split: { test_users_sha256: string; val_users_sha256: string; train_users: number; items: number };
-  config: { model: Omit<BaseModelOptions, 'onProgress'>; fusion: Record<SignalName, number>; event_type: string; tuned: boolean };
+  config: { model: Omit<BaseModelOptions, 'onProgress'>; fusion: FusionWeights; event_type: string; tuned: boolean };
   timing: { base_training_s: number; tuning_s: number; fold_in_and_score_ms: { p50: number; p95: number; mean: number } };
   backend: string;
 }
 
-export const DEFAULT_FUSION: Record<SignalName, number> = { cf: 1, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1 };
 
 /** What a dataset interaction becomes in the shopper's log: "bought or reviewed" is a purchase. */
 const EVENT_TYPE = 'purchase' as const;
@@ -63,7 +62,7 @@ export async function evaluate(
 
   const t0 = performance.now();
   const modelOptions = { ...DEFAULT_BASE_MODEL_OPTIONS, ...opts.model };
-  const model = trainBaseModel(split.train, nItems, { ...modelOptions, onProgress: (stage, detail) => opts.log(`  train ${stage}: ${detail}`) });
+  const model = trainBaseModel(split.train, nItems, { ...modelOptions, onProgress: (stage, detail) => opts.log(`  train ${stage}: ${detail}`) }, items.titles);
   const trainingSeconds = (performance.now() - t0) / 1000;
 
   const ids = Array.from({ length: nItems }, (_, i) => String(i));

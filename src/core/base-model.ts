@@ -3,6 +3,7 @@
  * build script (all users) and the offline evaluation (training users only) share it.
  */
 import { gramMatrix64, trainIALS } from './ials';
+import { imputeColdItems } from './cold-items';
 import { cooccurrence, nextItems, type NeighbourTable } from './neighbours';
 import { popularity, trending } from './popularity';
 import { dequantizeRows, quantizeRows } from './quantize';
@@ -64,10 +65,11 @@ export interface BaseModel {
 
 /**
  * Trains the base model. `sequences[u]` lists user u's items in order (each item once; the
- * protocol's step 1). Deterministic for a fixed seed.
+ * protocol's step 1). Deterministic for a fixed seed. With `texts` (item titles), items without
+ * training interactions are placed in the embedding space by their text (`imputeColdItems`).
  */
 export function trainBaseModel(
-  sequences: ArrayLike<ArrayLike<number>>, nItems: number, options: Partial<BaseModelOptions> = {},
+  sequences: ArrayLike<ArrayLike<number>>, nItems: number, options: Partial<BaseModelOptions> = {}, texts?: readonly string[],
 ): BaseModel {
   const { onProgress, ...rest } = options;
   const o = { ...DEFAULT_BASE_MODEL_OPTIONS, ...rest };
@@ -84,10 +86,17 @@ export function trainBaseModel(
     onEpoch: (epoch, s) => onProgress?.('ials', `epoch ${epoch}/${o.epochs} (${s.seconds.toFixed(1)} s)`),
   });
   lap('ials');
+  const pop = popularity(sequences, nItems);
+  if (texts) {
+    // Items without training interactions get an embedding from the items their text resembles.
+    const observed = Float32Array.from(pop);
+    const imputed = imputeColdItems(texts, ials.itemFactors, o.dim, pop, (i) => observed[i] > 0);
+    lap('cold items');
+    onProgress?.('cold items', `${imputed} items without interactions placed by their text`);
+  }
   const { q, scales } = quantizeRows(ials.itemFactors, nItems, o.dim);
   const g = Float32Array.from(gramMatrix64(dequantizeRows(q, scales, nItems, o.dim), nItems, o.dim));
   lap('quantize');
-  const pop = popularity(sequences, nItems);
   const trend = trending(sequences, nItems, o.trendingLast);
   lap('popularity');
   const cooc = cooccurrence(sequences, nItems, o.k);

@@ -3,7 +3,7 @@
  * Keeping the normalised signals lets the explanation name the signal that contributed most.
  */
 
-export type SignalName = 'cf' | 'next' | 'cooc' | 'content' | 'popularity';
+import type { SignalName } from '../shared/model-manifest';
 
 export interface Signal {
   name: SignalName;

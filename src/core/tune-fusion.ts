@@ -1,4 +1,5 @@
-import { zNormalize, type Signal, type SignalName } from './fusion';
+import type { FusionWeights, SignalName } from '../shared/model-manifest';
+import { zNormalize, type Signal } from './fusion';
 import { MetricsMean, rankOfTarget, type RankingMetrics } from './metrics';
 
 /** A held-out shopper for tuning: z-normalised signals, the target and the history to exclude. */
@@ -16,7 +17,7 @@ export function tuningCase(signals: Signal[], target: number, exclude: ArrayLike
 }
 
 /** Metrics of a weighting over the cases: fusion exactly as `fuse` computes it. */
-export function evaluateWeights(cases: TuningCase[], weights: Record<SignalName, number>): RankingMetrics {
+export function evaluateWeights(cases: TuningCase[], weights: FusionWeights): RankingMetrics {
   const mean = new MetricsMean();
   for (const c of cases) {
     const names = (Object.keys(c.z) as SignalName[]).filter((name) => weights[name] !== 0);
@@ -38,10 +39,10 @@ export function evaluateWeights(cases: TuningCase[], weights: Record<SignalName,
  */
 export function tuneFusionWeights(
   cases: TuningCase[],
-  initial: Record<SignalName, number>,
+  initial: FusionWeights,
   grid: number[] = [0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2, 3],
   rounds = 3,
-): { weights: Record<SignalName, number>; metrics: RankingMetrics; trials: number } {
+): { weights: FusionWeights; metrics: RankingMetrics; trials: number } {
   const score = (m: RankingMetrics) => m['hr@10'] + 1e-3 * m['ndcg@10'];
   let weights = { ...initial };
   let best = evaluateWeights(cases, weights);

@@ -1,4 +1,5 @@
-import { fuse, type Signal, type SignalName } from '../core/fusion';
+import { fuse, type Signal } from '../core/fusion';
+import type { FusionWeights } from '../shared/model-manifest';
 import { summarizeHistory, type HistoryEvent, type ShopperHistory } from '../core/history';
 import { topK } from '../core/top-k';
 import type { BackendChoice, WasmPaths } from '../model/backend';
@@ -173,10 +174,10 @@ export class Engine {
           throw new Error(`Surface "${req.surface}" needs a known anchor item (itemId or cartItemIds)`);
         }
         const anchorRow = cat.rowOf[anchors[0]];
-        const cf = this.cf && anchorRow >= 0 ? await this.cf.scoreAll(cat.model!.embeddings.subarray(anchorRow * cat.model!.d, (anchorRow + 1) * cat.model!.d)) : undefined;
+        const cf = this.cf && anchorRow >= 0 ? await this.cf.scoreAll(this.embeddingOf(anchorRow)) : undefined;
         // "Bought together" is about co-purchase (complements, accessories): co-occurrence leads
         // and look-alike text is left out; "because you viewed" is about likeness.
-        const w = req.surface === 'bought-together' ? { cf: 0.2, next: 0.5, cooc: 1, content: 0, popularity: 0.05 } : weights;
+        const w = req.surface === 'bought-together' ? { cf: 0.2, lastItem: 0, next: 0.5, cooc: 1, content: 0, popularity: 0.05 } : weights;
         const { signals, ctx } = anchorSignals(cat, anchors, cf, w);
         const exclude = new Set<number>([...anchors, ...history.purchased]);
         const items = rankAndExplain(cat, fuse(signals, cat.n), k, (i) => exclude.has(i), ctx);
@@ -191,7 +192,7 @@ export class Engine {
    * backend, signals, fusion — without touching the stored log. `weights` overrides the model's
    * fusion weights (tuning); the signals come back too so a tuner can re-weigh without recomputing.
    */
-  async scoreHistory(events: ShopperEventInput[], weights?: Record<SignalName, number>): Promise<{ scores: Float32Array; signals: Signal[] }> {
+  async scoreHistory(events: ShopperEventInput[], weights?: FusionWeights): Promise<{ scores: Float32Array; signals: Signal[] }> {
     await this.initDone;
     if (!this.cat) throw new Error('scoreHistory: no catalogue loaded');
     const history = this.summarize(events);
@@ -414,9 +415,18 @@ export class Engine {
     this.setState({ phase: this.state.phase === 'learning' ? 'ready' : this.state.phase, detail: undefined, revision: this.state.revision + 1 });
   }
 
-  private async forYouSignals(history: ShopperHistory, userVector: Float32Array | undefined, weights: Record<SignalName, number>) {
+  private async forYouSignals(history: ShopperHistory, userVector: Float32Array | undefined, weights: FusionWeights) {
+    const cat = this.cat!;
     const cf = this.cf && userVector ? await this.cf.scoreAll(userVector) : undefined;
-    return forYouSignals(this.cat!, history, cf, weights);
+    // The item just seen says most about what comes next: its own CF neighbourhood is a signal.
+    const lastRow = history.items.length > 0 ? cat.rowOf[history.items[0]] : -1;
+    const last = this.cf && lastRow >= 0 && weights.lastItem !== 0 ? await this.cf.scoreAll(this.embeddingOf(lastRow)) : undefined;
+    return forYouSignals(cat, history, cf, last, weights);
+  }
+
+  private embeddingOf(row: number): Float32Array {
+    const m = this.cat!.model!;
+    return m.embeddings.subarray(row * m.d, (row + 1) * m.d);
   }
 
   private trending(k: number, exclude: (i: number) => boolean) {
@@ -428,8 +438,8 @@ export class Engine {
     return topK(scores, k, exclude).map((i) => toRecommended(cat, i, scores[i], { kind: 'trending', text: 'Popular right now' }));
   }
 
-  private fusionWeights(): Record<SignalName, number> {
-    return this.cat?.model?.manifest.params.fusion ?? { cf: 0, next: 0, cooc: 0, content: 1, popularity: 0 };
+  private fusionWeights(): FusionWeights {
+    return this.cat?.model?.manifest.params.fusion ?? { cf: 0, lastItem: 0, next: 0, cooc: 0, content: 1, popularity: 0 };
   }
 
   /** Something failed: said in the console and kept in the status for the page to show. */

@@ -1,5 +1,6 @@
 import { ContentIndex, type SparseVector } from '../core/content-index';
-import { dominantSignal, type Fused, type Signal, type SignalName } from '../core/fusion';
+import { dominantSignal, type Fused, type Signal } from '../core/fusion';
+import type { FusionWeights, SignalName } from '../shared/model-manifest';
 import type { ShopperHistory } from '../core/history';
 import { mostSimilarRow, spreadNeighbours, type SpreadResult } from '../core/signals';
 import { topK } from '../core/top-k';
@@ -151,6 +152,11 @@ function explain(cat: CatalogModel, i: number, signal: SignalName, ctx: ExplainC
       if (ctx.query) return { kind: 'similar-text', text: `Matches your search “${ctx.query}”` };
       break;
     }
+    case 'lastItem': {
+      const src = named(ctx.sources.length > 0 ? ctx.sources[0] : -1);
+      if (src) return { kind: 'viewed', text: `Because you viewed ${src.title}`, sourceItemId: src.id };
+      break;
+    }
     case 'popularity':
       break;
   }
@@ -164,41 +170,49 @@ export function toRecommended(cat: CatalogModel, i: number, score: number, reaso
   return out;
 }
 
+/** Positional weights of the last items for the next-item signal: the newest counts most. */
+const NEXT_ITEMS = 5;
+const NEXT_DECAY = 0.5;
+
 function signalList(
   cat: CatalogModel,
-  content: Float32Array,
-  next: SpreadResult,
-  cooc: SpreadResult,
-  cfScores: Float32Array | undefined,
-  weights: Record<SignalName, number>,
+  parts: { content: Float32Array; next: SpreadResult; cooc: SpreadResult; cf?: Float32Array; lastItem?: Float32Array },
+  weights: FusionWeights,
 ): Signal[] {
   const signals: Signal[] = [
-    { name: 'content', weight: weights.content, scores: content },
-    { name: 'next', weight: weights.next, scores: next.scores },
-    { name: 'cooc', weight: weights.cooc, scores: cooc.scores },
+    { name: 'content', weight: weights.content, scores: parts.content },
+    { name: 'next', weight: weights.next, scores: parts.next.scores },
+    { name: 'cooc', weight: weights.cooc, scores: parts.cooc.scores },
   ];
-  if (cfScores) signals.push({ name: 'cf', weight: weights.cf, scores: cat.fromRows(cfScores) });
+  if (parts.cf) signals.push({ name: 'cf', weight: weights.cf, scores: cat.fromRows(parts.cf) });
+  if (parts.lastItem) signals.push({ name: 'lastItem', weight: weights.lastItem, scores: cat.fromRows(parts.lastItem) });
   if (cat.model) signals.push({ name: 'popularity', weight: weights.popularity, scores: cat.fromRows(cat.model.popularity) });
   return signals;
 }
 
-/** The signals of a personal list, for the "for-you" surface. */
+/**
+ * The signals of a personal list, for the "for-you" surface. `cfScores` and `lastItemScores` are
+ * per model row: V·u for the shopper vector, and V·v for the newest history item.
+ */
 export function forYouSignals(
   cat: CatalogModel,
   history: ShopperHistory,
   cfScores: Float32Array | undefined,
-  weights: Record<SignalName, number>,
+  lastItemScores: Float32Array | undefined,
+  weights: FusionWeights,
 ): { signals: Signal[]; ctx: ExplainContext } {
-  // Sequence matters most at the end: the next-item signal looks at the last few items only.
-  const lastN = Math.min(history.items.length, 3);
-  const next = cat.spread('next', history.items.subarray(0, lastN), history.weights.subarray(0, lastN));
+  const lastN = Math.min(history.items.length, NEXT_ITEMS);
+  const next = cat.spread('next', history.items.subarray(0, lastN), Float32Array.from({ length: lastN }, (_, j) => Math.pow(NEXT_DECAY, j)));
   const cooc = cat.spread('cooc', history.items, history.weights);
   const parts: { vector: SparseVector; weight: number }[] = [];
   history.items.forEach((item, j) => parts.push({ vector: cat.content.vectors[item], weight: history.weights[j] }));
   history.queries.slice(0, 3).forEach((q) => parts.push({ vector: cat.content.vectorizeText(q), weight: 1 }));
   const content = cat.content.scoreAll(ContentIndex.combine(parts));
   const query = history.items.length === 0 ? history.queries[0] : undefined;
-  return { signals: signalList(cat, content, next, cooc, cfScores, weights), ctx: { sources: history.items, spreads: { next, cooc }, query } };
+  return {
+    signals: signalList(cat, { content, next, cooc, cf: cfScores, lastItem: lastItemScores }, weights),
+    ctx: { sources: history.items, spreads: { next, cooc }, query },
+  };
 }
 
 /** Signals of an item-anchored list: "because you viewed" and "bought together". */
@@ -206,12 +220,12 @@ export function anchorSignals(
   cat: CatalogModel,
   anchors: number[],
   cfScores: Float32Array | undefined,
-  weights: Record<SignalName, number>,
+  weights: FusionWeights,
 ): { signals: Signal[]; ctx: ExplainContext } {
   const ones = anchors.map(() => 1);
   const next = cat.spread('next', anchors, ones);
   const cooc = cat.spread('cooc', anchors, ones);
   const content = cat.content.scoreAll(ContentIndex.combine(anchors.map((a) => ({ vector: cat.content.vectors[a], weight: 1 }))));
-  return { signals: signalList(cat, content, next, cooc, cfScores, weights), ctx: { sources: anchors, spreads: { next, cooc } } };
+  return { signals: signalList(cat, { content, next, cooc, cf: cfScores }, weights), ctx: { sources: anchors, spreads: { next, cooc } } };
 }
 

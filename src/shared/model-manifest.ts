@@ -38,6 +38,15 @@ export interface ModelFiles {
   nextWeight: ModelFileEntry;
 }
 
+/** The signals a recommendation fuses (see `src/core/fusion.ts`). */
+export type SignalName = 'cf' | 'lastItem' | 'next' | 'cooc' | 'content' | 'popularity';
+export const SIGNAL_NAMES: readonly SignalName[] = ['cf', 'lastItem', 'next', 'cooc', 'content', 'popularity'];
+/** Weight of each z-normalised signal in the fused score. */
+export type FusionWeights = Record<SignalName, number>;
+
+/** Weights a model starts from before tuning (build-model and the evaluation tune them). */
+export const DEFAULT_FUSION: FusionWeights = { cf: 1, lastItem: 0.5, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1 };
+
 /** Hyper-parameters the engine needs to use the model as it was trained and tuned. */
 export interface ModelParams {
   /** Implicit-ALS weight of unobserved items (in the fold-in's Gram term). */
@@ -45,8 +54,8 @@ export interface ModelParams {
   /** L2 regularisation; a shopper with h items gets lambda * (h + alpha0 * n) ** nu (iALS, Rendle 2022). */
   lambda: number;
   nu: number;
-  /** Fusion weights of the z-normalised signals for the "for-you" surface. */
-  fusion: { cf: number; next: number; cooc: number; content: number; popularity: number };
+  /** Fusion weights of the z-normalised signals for the "for-you" surface (tuned on validation users). */
+  fusion: FusionWeights;
 }
 
 export interface ModelManifest {
@@ -82,6 +91,12 @@ export function validateManifest(data: unknown): ModelManifest {
   }
   if (!m.files || typeof m.files !== 'object') throw new ModelError('model manifest: no "files"');
   if (!m.params || typeof m.params !== 'object' || !m.params.fusion) throw new ModelError('model manifest: no "params"');
+  for (const name of SIGNAL_NAMES) {
+    const w = (m.params.fusion as Partial<FusionWeights>)[name];
+    // A signal an older model does not weigh counts 0.
+    if (w === undefined) m.params.fusion[name] = 0;
+    else if (typeof w !== 'number' || !Number.isFinite(w)) throw new ModelError(`model manifest: fusion weight "${name}" must be a number`);
+  }
   const expected: Record<keyof ModelFiles, [DType | 'json', number[]]> = {
     itemIds: ['json', [n!]],
     embeddings: ['int8', [n!, d!]],

@@ -73,7 +73,7 @@ export function syntheticModelFiles(base = 'http://test.local/'): Map<string, Ar
   const manifest: ModelManifest = {
     format: 'shelfwise-model', version: 'synthetic-1', createdAt: '2026-01-01T00:00:00Z', source: 'test',
     itemCount: N, dim: D, neighbours: K,
-    params: { alpha0: 0.1, lambda: 0.01, nu: 1, fusion: { cf: 1, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1 } },
+    params: { alpha0: 0.1, lambda: 0.01, nu: 1, fusion: { cf: 1, lastItem: 0.5, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1 } },
     files,
   };
   out.set(`${base}model/manifest.json`, new TextEncoder().encode(JSON.stringify(manifest)).buffer);
