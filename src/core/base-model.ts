@@ -89,8 +89,7 @@ export function trainBaseModel(
   const pop = popularity(sequences, nItems);
   if (texts) {
     // Items without training interactions get an embedding from the items their text resembles.
-    const observed = Float32Array.from(pop);
-    const imputed = imputeColdItems(texts, ials.itemFactors, o.dim, pop, (i) => observed[i] > 0);
+    const imputed = imputeColdItems(texts, ials.itemFactors, o.dim, (i) => pop[i] > 0);
     lap('cold items');
     onProgress?.('cold items', `${imputed} items without interactions placed by their text`);
   }

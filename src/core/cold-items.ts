@@ -2,41 +2,71 @@ import { ContentIndex } from './content-index';
 import { topK } from './top-k';
 
 /**
+/**
  * Items nobody has interacted with yet (new products) have no collaborative signal of their own.
- * They borrow one from the items their text resembles: the similarity-weighted mean of the
- * embedding (and popularity) of their `m` most similar warm items, by TF-IDF cosine of the titles.
- * This maps content into the CF space, so a new item can rank for shoppers whose taste matches
- * the items it resembles.
- *
- * Mutates `factors` [n, d] and `popularity` [n] in place for the items `isWarm` rejects; returns
- * how many items were imputed.
+ * They borrow one from the items their text resembles: for each cold item, its `m` most similar
+ * warm items by TF-IDF cosine of the titles, with normalised weights. Maps content into the CF
+ * space, so a new item can rank for shoppers whose taste matches the items it resembles.
  */
-export function imputeColdItems(
-  texts: readonly string[],
-  factors: Float32Array,
-  d: number,
-  popularity: Float32Array,
-  isWarm: (item: number) => boolean,
-  m = 20,
-): number {
-  const n = texts.length;
+export interface TextProxies {
+  /** Cold items (indexes into `texts`). */
+  items: Int32Array;
+  /** For each cold item, up to `m` warm items (-1 = none) and their weights (summing to 1). */
+  from: Int32Array;
+  weights: Float32Array;
+  m: number;
+}
+
+export function textProxies(texts: readonly string[] | ContentIndex, isWarm: (item: number) => boolean, m = 20): TextProxies {
+  const index = texts instanceof ContentIndex ? texts : new ContentIndex(texts);
   const cold: number[] = [];
-  for (let i = 0; i < n; i++) if (!isWarm(i)) cold.push(i);
-  if (cold.length === 0 || cold.length === n) return 0;
-  const index = new ContentIndex(texts);
-  for (const c of cold) {
-    const sims = index.scoreAll(index.vectors[c]);
+  for (let i = 0; i < index.size; i++) if (!isWarm(i)) cold.push(i);
+  const out: TextProxies = { items: Int32Array.from(cold), from: new Int32Array(cold.length * m).fill(-1), weights: new Float32Array(cold.length * m), m };
+  if (cold.length === index.size) return out; // nothing warm to borrow from
+  const sims = new Float32Array(index.size);
+  cold.forEach((c, r) => {
+    index.scoreAll(index.vectors[c], sims);
     const nbs = topK(sims, m, (i) => !isWarm(i) || sims[i] <= 0);
     let total = 0;
     for (const j of nbs) total += sims[j];
-    if (total <= 0) continue; // nothing alike: stays neutral
-    let pop = 0;
-    for (const j of nbs) {
-      const w = sims[j] / total;
-      for (let k = 0; k < d; k++) factors[c * d + k] += w * factors[j * d + k];
-      pop += w * popularity[j];
+    nbs.forEach((j, k) => {
+      out.from[r * m + k] = j;
+      out.weights[r * m + k] = sims[j] / total;
+    });
+  });
+  return out;
+}
+
+/** Sets each cold item's value to the weighted mean of its proxies' values (in place). */
+export function borrowFromProxies(values: Float32Array, proxies: TextProxies): Float32Array {
+  const { m } = proxies;
+  proxies.items.forEach((c, r) => {
+    let v = 0, any = false;
+    for (let k = 0; k < m; k++) {
+      const j = proxies.from[r * m + k];
+      if (j < 0) break;
+      v += proxies.weights[r * m + k] * values[j];
+      any = true;
     }
-    popularity[c] = pop;
-  }
-  return cold.length;
+    if (any) values[c] = v;
+  });
+  return values;
+}
+
+/**
+ * Gives each cold row of an [n, d] factor matrix the weighted mean of its proxies' rows (in
+ * place), so cold items have an embedding for the fold-in and for "because you viewed".
+ * Returns how many items were placed.
+ */
+export function imputeColdItems(texts: readonly string[], factors: Float32Array, d: number, isWarm: (item: number) => boolean, m = 20): number {
+  const proxies = textProxies(texts, isWarm, m);
+  proxies.items.forEach((c, r) => {
+    for (let k = 0; k < m; k++) {
+      const j = proxies.from[r * m + k];
+      if (j < 0) break;
+      const w = proxies.weights[r * m + k];
+      for (let x = 0; x < d; x++) factors[c * d + x] += w * factors[j * d + x];
+    }
+  });
+  return proxies.items.length;
 }

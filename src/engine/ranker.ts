@@ -1,3 +1,4 @@
+import { borrowFromProxies, textProxies, type TextProxies } from '../core/cold-items';
 import { ContentIndex, type SparseVector } from '../core/content-index';
 import { dominantSignal, type Fused, type Signal } from '../core/fusion';
 import type { FusionWeights, SignalName } from '../shared/model-manifest';
@@ -20,6 +21,12 @@ export class CatalogModel {
   readonly rowOf: Int32Array;
   readonly itemOfRow: Int32Array;
 
+  /**
+   * Items with no collaborative data — unknown to the model, or never interacted with (zero
+   * popularity) — and the known items whose signals they borrow, by text similarity.
+   */
+  readonly proxies?: TextProxies;
+
   constructor(readonly items: CatalogItem[], readonly model?: BaseModel) {
     this.n = items.length;
     items.forEach((it, i) => this.indexOf.set(it.id, i));
@@ -33,6 +40,12 @@ export class CatalogModel {
         this.itemOfRow[row] = i;
       }
     });
+    if (model) this.proxies = textProxies(this.content, (i) => this.rowOf[i] >= 0 && model.popularity[this.rowOf[i]] > 0);
+  }
+
+  /** A per-item signal with the cold items' values borrowed from their text proxies. */
+  withProxies(scores: Float32Array): Float32Array {
+    return this.proxies && this.proxies.items.length > 0 ? borrowFromProxies(scores, this.proxies) : scores;
   }
 
   /** How many catalogue items the model knows. */
@@ -69,7 +82,7 @@ export class CatalogModel {
     const rows = this.toRows(items, weights);
     const [index, weight] = table === 'cooc' ? [m.coocIndex, m.coocWeight] : [m.nextIndex, m.nextWeight];
     const r = spreadNeighbours(index, weight, m.k, rows, m.n);
-    const scores = this.fromRows(r.scores).map((x) => (Number.isNaN(x) ? 0 : x));
+    const scores = this.withProxies(this.fromRows(r.scores).map((x) => (Number.isNaN(x) ? 0 : x)));
     const source = new Int32Array(this.n).fill(-1);
     for (let i = 0; i < this.n; i++) {
       const row = this.rowOf[i];
@@ -184,9 +197,11 @@ function signalList(
     { name: 'next', weight: weights.next, scores: parts.next.scores },
     { name: 'cooc', weight: weights.cooc, scores: parts.cooc.scores },
   ];
-  if (parts.cf) signals.push({ name: 'cf', weight: weights.cf, scores: cat.fromRows(parts.cf) });
-  if (parts.lastItem) signals.push({ name: 'lastItem', weight: weights.lastItem, scores: cat.fromRows(parts.lastItem) });
-  if (cat.model) signals.push({ name: 'popularity', weight: weights.popularity, scores: cat.fromRows(cat.model.popularity) });
+  // Cold items have embeddings placed by their text at build time; items the model has never
+  // seen get CF scores from their text proxies here.
+  if (parts.cf) signals.push({ name: 'cf', weight: weights.cf, scores: cat.withProxies(cat.fromRows(parts.cf)) });
+  if (parts.lastItem) signals.push({ name: 'lastItem', weight: weights.lastItem, scores: cat.withProxies(cat.fromRows(parts.lastItem)) });
+  if (cat.model) signals.push({ name: 'popularity', weight: weights.popularity, scores: cat.withProxies(cat.fromRows(cat.model.popularity)) });
   return signals;
 }
 

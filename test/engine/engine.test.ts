@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/engine';
-import { groupOf, mapFetcher, syntheticModelFiles } from '../helpers/synthetic-model';
+import { groupOf, mapFetcher, syntheticCatalog, syntheticModelFiles } from '../helpers/synthetic-model';
 
 const BASE = 'http://test.local/';
 const config = { catalogUrl: 'catalog.json', modelUrl: 'model/manifest.json' } as const;
@@ -60,6 +60,20 @@ describe('engine on the synthetic checkerboard', () => {
     await engine.recordEvent({ type: 'view', itemId: 'it-1' });
     await engine.whenIdle();
     expect(engine.status().backend).toBe('cpu');
+  });
+
+  it('a catalogue item the model has never seen can be recommended, through its text', async () => {
+    const files = syntheticModelFiles(BASE);
+    const catalog = syntheticCatalog();
+    catalog.items.push({ id: 'new-1', title: 'Turbo Racing Speed Cars Deluxe', category: 'Racing' });
+    files.set(`${BASE}catalog.json`, new TextEncoder().encode(JSON.stringify(catalog)).buffer);
+    const { engine } = await started(files);
+    await viewAll(engine, ['it-1', 'it-2', 'it-3', 'it-4']);
+    const list = await engine.recommend({ surface: 'for-you', k: 8 });
+    expect(list.items.map((it) => it.id)).toContain('new-1');
+    const puzzle = await started(files, 'cpu', 'puzzle-fan');
+    await viewAll(puzzle.engine, ['it-11', 'it-12', 'it-13', 'it-14']);
+    expect((await puzzle.engine.recommend({ surface: 'for-you', k: 8 })).items.map((it) => it.id)).not.toContain('new-1');
   });
 
   it('a new visitor gets non-personal trending lists', async () => {

@@ -1,0 +1,79 @@
+/**
+ * The widget's configuration: the data attributes of its own `<script>` tag (resolved against the
+ * host page) and of each `<shelfwise-carousel>`. Pure functions without DOM types, so Node tests
+ * cover them.
+ */
+import { BACKENDS, SURFACES, type BackendName, type EngineConfig, type RecommendRequest, type Surface } from '../shared/protocol';
+
+/** What a merchant may put on the script tag (`data-catalog`, `data-model`, ...). */
+export interface WidgetConfig {
+  /** Absolute URL of the catalogue (the worker resolves relative URLs against its own location). */
+  catalogUrl: string;
+  /** Absolute URL of the model manifest. */
+  modelUrl: string;
+  /** Product link pattern; `{id}` is replaced by the URL-encoded item id. */
+  productUrl: string;
+  /** Forces a tfjs backend (QA, benchmarks); the engine chooses without it. */
+  backend?: BackendName;
+}
+
+export const DEFAULT_CATALOG = '/catalog.json';
+export const DEFAULT_MODEL = '/model/manifest.json';
+export const DEFAULT_PRODUCT_URL = '?item={id}';
+/** Cards per carousel without `limit=`, and the most `limit=` may ask for. */
+export const DEFAULT_LIMIT = 8;
+export const MAX_LIMIT = 24;
+
+/** The subset of `DOMStringMap` the widget reads (`script.dataset`). */
+export type ScriptData = Readonly<Record<string, string | undefined>>;
+
+/** Reads `data-catalog`, `data-model`, `data-product-url` and `data-backend`, resolved against `baseUri`. */
+export function readConfig(data: ScriptData, baseUri: string): WidgetConfig {
+  const config: WidgetConfig = {
+    catalogUrl: new URL(data.catalog?.trim() || DEFAULT_CATALOG, baseUri).href,
+    modelUrl: new URL(data.model?.trim() || DEFAULT_MODEL, baseUri).href,
+    productUrl: data.productUrl?.includes('{id}') ? data.productUrl.trim() : DEFAULT_PRODUCT_URL,
+  };
+  const backend = data.backend?.trim();
+  if (backend && (BACKENDS as readonly string[]).includes(backend)) config.backend = backend as BackendName;
+  return config;
+}
+
+/**
+ * The engine configuration the widget starts with: TensorFlow.js stays unloaded until the first
+ * carousel is on screen (`deferBackend`), so the first, non-personal lists never wait for it.
+ */
+export function engineConfig(config: WidgetConfig): EngineConfig {
+  const engine: EngineConfig = { catalogUrl: config.catalogUrl, modelUrl: config.modelUrl, deferBackend: true };
+  if (config.backend) engine.backend = config.backend;
+  return engine;
+}
+
+/**
+ * The link of a product card. Only http(s) results are accepted: a pattern that would yield
+ * `javascript:` or another scheme falls back to the default pattern.
+ */
+export function productHref(pattern: string, itemId: string, baseUri: string): string {
+  const fill = (p: string) => new URL(p.replaceAll('{id}', encodeURIComponent(itemId)), baseUri);
+  const url = fill(pattern);
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : fill(DEFAULT_PRODUCT_URL).href;
+}
+
+/** The request a carousel's attributes describe, or an error message if they are not valid. */
+export function carouselRequest(attrs: { surface: string | null; limit: string | null; item: string | null; cartItems: string | null }): RecommendRequest | string {
+  const surface = attrs.surface?.trim() ?? '';
+  if (!(SURFACES as readonly string[]).includes(surface)) {
+    return `<shelfwise-carousel> needs surface= one of ${SURFACES.join(', ')} (got "${surface}")`;
+  }
+  const limit = Number.parseInt(attrs.limit ?? '', 10);
+  const req: RecommendRequest = { surface: surface as Surface, k: Number.isFinite(limit) ? Math.max(1, Math.min(limit, MAX_LIMIT)) : DEFAULT_LIMIT };
+  const item = attrs.item?.trim();
+  if (item) req.itemId = item;
+  const cart = attrs.cartItems?.split(/\s+/).filter(Boolean);
+  if (cart?.length) req.cartItemIds = cart;
+  if ((req.surface === 'because-you-viewed' || req.surface === 'bought-together') && !req.itemId && !req.cartItemIds) {
+    return `<shelfwise-carousel surface="${req.surface}"> needs an item= attribute`;
+  }
+  return req;
+}
+

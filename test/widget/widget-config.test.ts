@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { carouselRequest, DEFAULT_LIMIT, engineConfig, MAX_LIMIT, productHref, readConfig } from '../../src/widget/config';
+import { readMarking } from '../../src/widget/marking';
+
+const PAGE = 'https://shop.example/games/list.html?sort=new';
+
+/** A stand-in for an element: only `getAttribute` is read. */
+function element(attrs: Record<string, string>): { getAttribute(name: string): string | null } {
+  return { getAttribute: (name) => attrs[name] ?? null };
+}
+
+describe('script tag configuration', () => {
+  it('defaults to the storefront paths, resolved against the page', () => {
+    expect(readConfig({}, PAGE)).toEqual({
+      catalogUrl: 'https://shop.example/catalog.json',
+      modelUrl: 'https://shop.example/model/manifest.json',
+      productUrl: '?item={id}',
+    });
+  });
+
+  it('resolves relative and cross-origin URLs, keeps a valid product pattern and backend', () => {
+    const config = readConfig({ catalog: 'data/catalog.json', model: 'https://cdn.example/m/manifest.json', productUrl: '/p/{id}', backend: 'wasm' }, PAGE);
+    expect(config).toEqual({
+      catalogUrl: 'https://shop.example/games/data/catalog.json',
+      modelUrl: 'https://cdn.example/m/manifest.json',
+      productUrl: '/p/{id}',
+      backend: 'wasm',
+    });
+    expect(engineConfig(config)).toEqual({ catalogUrl: config.catalogUrl, modelUrl: config.modelUrl, backend: 'wasm', deferBackend: true });
+  });
+
+  it('ignores a product pattern without {id} and an unknown backend', () => {
+    expect(readConfig({ productUrl: '/product', backend: 'gpu' }, PAGE)).toMatchObject({ productUrl: '?item={id}' });
+    expect(readConfig({ backend: 'gpu' }, PAGE).backend).toBeUndefined();
+  });
+});
+
+describe('product links', () => {
+  it('fills {id} URL-encoded, relative to the page', () => {
+    expect(productHref('?item={id}', 'vg 1/2', PAGE)).toBe('https://shop.example/games/list.html?item=vg%201%2F2');
+    expect(productHref('/p/{id}.html', 'SKU-123', PAGE)).toBe('https://shop.example/p/SKU-123.html');
+  });
+
+  it('never yields a javascript: link', () => {
+    expect(productHref('javascript:alert({id})', 'x', PAGE)).toBe('https://shop.example/games/list.html?item=x');
+  });
+});
+
+describe('carousel attributes', () => {
+  const attrs = (a: Partial<Record<'surface' | 'limit' | 'item' | 'cartItems', string>>) => ({
+    surface: a.surface ?? null, limit: a.limit ?? null, item: a.item ?? null, cartItems: a.cartItems ?? null,
+  });
+
+  it('builds the engine request, clamping the limit', () => {
+    expect(carouselRequest(attrs({ surface: 'for-you' }))).toEqual({ surface: 'for-you', k: DEFAULT_LIMIT });
+    expect(carouselRequest(attrs({ surface: 'trending', limit: '500' }))).toEqual({ surface: 'trending', k: MAX_LIMIT });
+    expect(carouselRequest(attrs({ surface: 'trending', limit: '0' }))).toEqual({ surface: 'trending', k: 1 });
+    expect(carouselRequest(attrs({ surface: 'because-you-viewed', item: ' vg-1 ' }))).toEqual({ surface: 'because-you-viewed', k: 8, itemId: 'vg-1' });
+    expect(carouselRequest(attrs({ surface: 'bought-together', cartItems: 'a  b' }))).toEqual({ surface: 'bought-together', k: 8, cartItemIds: ['a', 'b'] });
+  });
+
+  it('explains what is wrong instead of throwing', () => {
+    expect(carouselRequest(attrs({ surface: 'for-me' }))).toMatch(/surface= one of for-you/);
+    expect(carouselRequest(attrs({ surface: 'because-you-viewed' }))).toMatch(/needs an item=/);
+  });
+});
+
+describe('marked host-page elements', () => {
+  it('a plain marker is a view on click', () => {
+    expect(readMarking(element({ 'data-shelfwise-item': 'vg-1' }))).toEqual({ itemId: 'vg-1', type: 'view', trigger: 'click' });
+  });
+
+  it('add_to_cart and purchase fire on click; an explicit view fires when visible', () => {
+    expect(readMarking(element({ 'data-shelfwise-item': 'vg-1', 'data-shelfwise-event': 'add_to_cart' }))).toEqual({ itemId: 'vg-1', type: 'add_to_cart', trigger: 'click' });
+    expect(readMarking(element({ 'data-shelfwise-item': 'vg-1', 'data-shelfwise-event': 'view' }))).toEqual({ itemId: 'vg-1', type: 'view', trigger: 'visible' });
+  });
+
+  it('data-shelfwise-trigger overrides when an event fires', () => {
+    const purchase = element({ 'data-shelfwise-item': 'vg-1', 'data-shelfwise-event': 'purchase', 'data-shelfwise-trigger': 'visible' });
+    expect(readMarking(purchase)).toEqual({ itemId: 'vg-1', type: 'purchase', trigger: 'visible' });
+    const view = element({ 'data-shelfwise-item': 'vg-1', 'data-shelfwise-event': 'view', 'data-shelfwise-trigger': 'click' });
+    expect(readMarking(view)).toMatchObject({ trigger: 'click' });
+  });
+
+  it('rejects an empty id or an unknown event with a reason', () => {
+    expect(readMarking(element({ 'data-shelfwise-item': ' ' }))).toMatch(/empty/);
+    expect(readMarking(element({ 'data-shelfwise-item': 'vg-1', 'data-shelfwise-event': 'search' }))).toMatch(/not one of view, add_to_cart, purchase/);
+  });
+});
