@@ -9,7 +9,7 @@
  * failure hides the element (`:state(empty)` / `:state(error)`) after a `[shelfwise]` warning.
  */
 import type { RecommendationList, RecommendedItem, RecommendRequest, Surface } from '../shared/protocol';
-import { initials } from '../ui/features/carousel/product-tile';
+import { initials } from '../ui/features/carousel/tile-text';
 import { carouselRequest, DEFAULT_LIMIT, productHref } from './config';
 import { warn, type SettlingView, type WidgetController } from './controller';
 import { carouselSheet } from './styles';
