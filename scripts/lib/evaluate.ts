@@ -97,9 +97,11 @@ export async function evaluate(
     const foldIn = split.test.foldIn[t];
     const target = split.test.target[t];
     const start = performance.now();
-    const { scores } = await engine.scoreHistory(events(foldIn), fusion);
+    const { scores, top } = await engine.scoreHistory(events(foldIn), fusion, 100);
     times.push(performance.now() - start);
-    const rank = rankOfTarget(scores, target, foldIn);
+    // The rank in the list as shown (new-item slots included); past its end only "> 100" matters.
+    const shown = top.indexOf(target);
+    const rank = shown >= 0 ? shown + 1 : Math.max(top.length + 1, rankOfTarget(scores, target, foldIn));
     all.add(rank);
     if (split.isCold?.(target)) cold.add(rank);
     if ((t + 1) % 1000 === 0) opts.log(`  ${t + 1}/${nTest} test users, HR@10 so far ${all.mean()['hr@10']}`);

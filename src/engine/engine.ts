@@ -1,6 +1,7 @@
 import { fuse, type Signal } from '../core/fusion';
 import type { FusionWeights } from '../shared/model-manifest';
 import { summarizeHistory, type HistoryEvent, type ShopperHistory } from '../core/history';
+import { rankWithNewItemSlots } from '../core/new-item-slots';
 import { topK } from '../core/top-k';
 import type { BackendChoice, WasmPaths } from '../model/backend';
 import { JsCfScorer, type CfScorer } from '../core/cf-scorer';
@@ -162,7 +163,7 @@ export class Engine {
           return { surface: 'for-you', items: this.trending(k, () => false), personal: false };
         }
         const { signals, ctx } = await this.forYouSignals(history, this.userVector, weights);
-        const items = rankAndExplain(cat, fuse(signals, cat.n), k, (i) => seen.has(i), ctx);
+        const items = rankAndExplain(cat, fuse(signals, cat.n), k, (i) => seen.has(i), ctx, cat.newItemSlots(contentOf(signals)));
         return { surface: 'for-you', items, personal: true };
       }
       case 'because-you-viewed':
@@ -190,14 +191,22 @@ export class Engine {
    * For offline evaluation: the fused "for-you" score of every catalogue item (catalogue order)
    * for a given history, computed by the code `recommend` runs — summary, fold-in on the current
    * backend, signals, fusion — without touching the stored log. `weights` overrides the model's
-   * fusion weights (tuning); the signals come back too so a tuner can re-weigh without recomputing.
+   * fusion weights (tuning); the signals come back too so a tuner can re-weigh without recomputing,
+   * and `top` is the first `k` of the list as the shopper would see it (new-item slots included).
    */
-  async scoreHistory(events: ShopperEventInput[], weights?: FusionWeights): Promise<{ scores: Float32Array; signals: Signal[] }> {
+  async scoreHistory(
+    events: ShopperEventInput[],
+    weights?: FusionWeights,
+    k = 100,
+  ): Promise<{ scores: Float32Array; signals: Signal[]; top: number[] }> {
     await this.initDone;
-    if (!this.cat) throw new Error('scoreHistory: no catalogue loaded');
+    const cat = this.cat;
+    if (!cat) throw new Error('scoreHistory: no catalogue loaded');
     const history = this.summarize(events);
+    const seen = new Set<number>(history.items);
     const { signals } = await this.forYouSignals(history, await this.foldIn(history), weights ?? this.fusionWeights());
-    return { scores: fuse(signals, this.cat.n).total, signals };
+    const scores = fuse(signals, cat.n).total;
+    return { scores, signals, top: rankWithNewItemSlots(scores, k, (i) => seen.has(i), cat.newItemSlots(contentOf(signals))) };
   }
 
   async getItems(ids: string[]): Promise<CatalogItem[]> {
@@ -476,6 +485,10 @@ export class Engine {
 
 export function createEngine(options?: EngineOptions): Engine {
   return new Engine(options);
+}
+
+function contentOf(signals: Signal[]): Float32Array {
+  return signals.find((s) => s.name === 'content')!.scores;
 }
 
 function message(err: unknown): string {

@@ -1,10 +1,10 @@
 import { borrowFromProxies, textProxies, type TextProxies } from '../core/cold-items';
 import { ContentIndex, type SparseVector } from '../core/content-index';
+import { rankWithNewItemSlots, type NewItemSlots } from '../core/new-item-slots';
 import { dominantSignal, type Fused, type Signal } from '../core/fusion';
 import type { FusionWeights, SignalName } from '../shared/model-manifest';
 import type { ShopperHistory } from '../core/history';
 import { mostSimilarRow, spreadNeighbours, type SpreadResult } from '../core/signals';
-import { topK } from '../core/top-k';
 import type { BaseModel } from '../model/load-model';
 import type { CatalogItem, Reason, RecommendedItem } from '../shared/protocol';
 
@@ -41,6 +41,18 @@ export class CatalogModel {
       }
     });
     if (model) this.proxies = textProxies(this.content, (i) => this.rowOf[i] >= 0 && model.popularity[this.rowOf[i]] > 0);
+  }
+
+  /**
+   * Slots for new items in a personal list (see `rankWithNewItemSlots`): every 5th position, for
+   * a new item whose title shares a good part of its words with the shopper's history.
+   */
+  newItemSlots(content: Float32Array): NewItemSlots | undefined {
+    const cold = this.proxies?.items;
+    if (!cold || cold.length === 0) return undefined;
+    const isNew = new Uint8Array(this.n);
+    for (const c of cold) isNew[c] = 1;
+    return { isNew: (i) => isNew[i] === 1, content, every: NEW_ITEM_EVERY, minContent: NEW_ITEM_MIN_CONTENT };
   }
 
   /** A per-item signal with the cold items' values borrowed from their text proxies. */
@@ -134,8 +146,9 @@ export function rankAndExplain(
   k: number,
   exclude: (i: number) => boolean,
   ctx: ExplainContext,
+  slots?: NewItemSlots,
 ): RecommendedItem[] {
-  return topK(fused.total, k, exclude).map((i) => {
+  return rankWithNewItemSlots(fused.total, k, exclude, slots).map((i) => {
     const signal = dominantSignal(fused, i) ?? 'popularity';
     return toRecommended(cat, i, fused.total[i], explain(cat, i, signal, ctx));
   });
@@ -182,6 +195,11 @@ export function toRecommended(cat: CatalogModel, i: number, score: number, reaso
   if (it.category !== undefined) out.category = it.category;
   return out;
 }
+
+/** One position in this many of a personal list is kept for a new item that matches. */
+const NEW_ITEM_EVERY = 5;
+/** Cosine similarity of titles a new item needs with the shopper's history to take that slot. */
+const NEW_ITEM_MIN_CONTENT = 0.25;
 
 /** Positional weights of the last items for the next-item signal: the newest counts most. */
 const NEXT_ITEMS = 5;
