@@ -3,6 +3,7 @@
  *
  *   npx tsx scripts/build-model.ts --data ../shared/data/amazon-videogames --out public [--dim 64]
  *     [--epochs 10] [--alpha0 0.03] [--lambda 0.003] [--nu 1] [--k 20] [--seed 42] [--cg-steps 3]
+ *     [--fusion-from eval/amazon-videogames-main.json]
  *
  * Trains on ALL users (this is the shipped base model; the evaluation trains its own on training
  * users only) and writes `<out>/catalog.json`, `<out>/model/*.bin`, `item-ids.json` and
@@ -16,7 +17,7 @@ import { buildSequences, parseDataset } from '../src/core/dataset';
 import { categoryOf, inferCategoriesFromNeighbours } from '../src/core/category';
 import { DEFAULT_BASE_MODEL_OPTIONS, trainBaseModel } from '../src/core/base-model';
 import { validateCatalog, type CatalogFile } from '../src/shared/catalog';
-import { DEFAULT_FUSION } from '../src/shared/model-manifest';
+import { DEFAULT_FUSION, type FusionWeights } from '../src/shared/model-manifest';
 import { describeTraining, serializeModel } from './lib/model-files';
 
 
@@ -26,6 +27,7 @@ function main(): void {
       data: { type: 'string' }, out: { type: 'string', default: 'public' },
       dim: { type: 'string' }, epochs: { type: 'string' }, alpha0: { type: 'string' }, lambda: { type: 'string' },
       nu: { type: 'string' }, k: { type: 'string' }, seed: { type: 'string' }, 'cg-steps': { type: 'string' },
+      'fusion-from': { type: 'string' },
     },
   });
   if (!values.data) {
@@ -91,6 +93,9 @@ function main(): void {
   console.log(`[${secs()} s] catalog.json: ${nItems} items, ${kb(catalogBytes.length)}; category from title ${(100 * (1 - titleOther / nItems)).toFixed(1)}%, with neighbours ${(100 * (1 - other / nItems)).toFixed(1)}%`);
   console.log('  ' + [...counts].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', '));
 
+  // Fusion weights tuned on validation users by an evaluation run (`npm run eval -- --out F`).
+  const fusion = values['fusion-from'] ? fusionFrom(values['fusion-from']) : DEFAULT_FUSION;
+  console.log(`  fusion weights${values['fusion-from'] ? ` (from ${values['fusion-from']})` : ' (defaults)'}: ${JSON.stringify(fusion)}`);
   const created = process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : new Date();
   const { manifest, files } = serializeModel(model, catalog.items.map((it) => it.id), {
     version: `vg-${created.toISOString().slice(0, 10).replaceAll('-', '')}-d${model.dim}`,
@@ -98,7 +103,7 @@ function main(): void {
     source:
       `${datasetName}: ${interactions.count} interactions of ${interactions.nUsers} users (all users; per-user sequences ` +
       `ordered by position, repeats removed). ${describeTraining(model)}`,
-    fusion: DEFAULT_FUSION,
+    fusion,
   });
   let total = catalogBytes.length;
   for (const [path, bytes] of files) {
@@ -109,6 +114,13 @@ function main(): void {
   }
   console.log(`[${secs()} s] wrote ${outDir}/catalog.json and ${modelDir}/ (manifest ${manifest.version}); total ${kb(total)}`);
   console.log(`  timing: ${Object.entries(model.timing).map(([s, t]) => `${s} ${t.toFixed(1)} s`).join(', ')}`);
+}
+
+function fusionFrom(file: string): FusionWeights {
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { config?: { fusion?: FusionWeights; tuned?: boolean } };
+  const fusion = report.config?.fusion;
+  if (!fusion || !report.config?.tuned) throw new Error(`${file}: not an evaluation report with tuned fusion weights`);
+  return { ...DEFAULT_FUSION, ...fusion };
 }
 
 function kb(bytes: number): string {
