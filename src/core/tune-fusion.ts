@@ -53,8 +53,8 @@ export function evaluateWeights(cases: TuningCase[], weights: FusionWeights): Ra
 export function tuneFusionWeights(
   cases: TuningCase[],
   initial: FusionWeights,
-  grid: number[] = [0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2, 3],
-  rounds = 3,
+  grid: number[] = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.35, 0.5, 0.6, 0.75, 1, 1.25, 1.5, 2, 3],
+  rounds = 4,
 ): { weights: FusionWeights; metrics: RankingMetrics; trials: number } {
   // Both the hit rate and how high the hit sits matter to a shopper.
   const score = (m: RankingMetrics) => m['hr@10'] + m['ndcg@10'];
