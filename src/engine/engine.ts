@@ -33,6 +33,12 @@ type Listener = (status: EngineStatus) => void;
 const MAX_ID_LENGTH = 256;
 const MAX_QUERY_LENGTH = 200;
 const META_BACKEND = 'backend-choice';
+const META_SETTINGS = 'settings';
+
+/** The shopper's own settings, kept beside their log. */
+interface Settings {
+  paused: boolean;
+}
 
 /** The only network access the engine has: GETs of the catalogue and model files. */
 const defaultFetchBytes: FetchBytes = async (url) => {
@@ -56,7 +62,7 @@ export class Engine {
   private history: ShopperHistory = summarizeHistory([]);
   private userVector?: Float32Array;
   private state: EngineStatus = {
-    phase: 'starting', eventCount: 0, persistent: false, modelLoaded: false, errors: [], revision: 0,
+    phase: 'starting', eventCount: 0, persistent: false, paused: false, modelLoaded: false, errors: [], revision: 0,
   };
   private listeners = new Map<number, Listener>();
   private nextListener = 1;
@@ -121,17 +127,31 @@ export class Engine {
   }
 
   /**
-   * Validates and stores an event, then learns from it in the background. Rejects, storing
-   * nothing, for an unknown item or a malformed event.
+   * Validates and stores an event, then learns from it in the background. Resolves true when
+   * stored, false while personalisation is paused (nothing is kept). Rejects, storing nothing,
+   * for an unknown item or a malformed event.
    */
-  async recordEvent(input: ShopperEventInput): Promise<void> {
+  async recordEvent(input: ShopperEventInput): Promise<boolean> {
     await this.initDone;
     const event = this.validateEvent(input);
+    if (this.state.paused) return false;
     this.events.push(event);
     this.setState({ eventCount: this.events.length });
     await this.track(this.persist(event));
     this.startLearningBackend();
     this.scheduleLearning();
+    return true;
+  }
+
+  /**
+   * Pauses (or resumes) personalisation: while paused nothing is recorded and every list is
+   * non-personal; the stored history stays until the shopper erases it.
+   */
+  async setPaused(paused: boolean): Promise<void> {
+    await this.initDone;
+    await this.whenIdle();
+    await this.log?.setMeta(META_SETTINGS, { paused } satisfies Settings);
+    this.setState({ paused, revision: this.state.revision + 1 });
   }
 
   async recommend(req: RecommendRequest): Promise<RecommendationList> {
@@ -140,7 +160,8 @@ export class Engine {
     if (!SURFACES.includes(req.surface)) throw new Error(`Unknown surface "${String(req.surface)}"`);
     if (!cat) return { surface: req.surface, items: [], personal: false };
     const k = Math.max(1, Math.min(req.k ?? 10, 100));
-    const history = this.history;
+    // Paused: the lists a first-time visitor would see.
+    const history = this.state.paused ? summarizeHistory([]) : this.history;
     const seen = new Set<number>(history.items);
     const weights = this.fusionWeights();
     switch (req.surface) {
@@ -148,7 +169,7 @@ export class Engine {
         return { surface: 'trending', items: this.trending(k, (i) => history.purchased.has(i)), personal: false };
       case 'recently-viewed': {
         const viewed: number[] = [];
-        for (let i = this.events.length - 1; i >= 0 && viewed.length < k; i--) {
+        for (let i = this.state.paused ? -1 : this.events.length - 1; i >= 0 && viewed.length < k; i--) {
           const e = this.events[i];
           if (e.type !== 'search') {
             const idx = cat.indexOf.get(e.itemId);
@@ -260,6 +281,8 @@ export class Engine {
     await this.initDone;
     await this.whenIdle();
     await this.log?.clear();
+    // Erasing the history does not undo the shopper's choice to pause.
+    if (this.state.paused) await this.log?.setMeta(META_SETTINGS, { paused: true } satisfies Settings);
     this.events = [];
     this.history = summarizeHistory([]);
     this.userVector = undefined;
@@ -279,6 +302,8 @@ export class Engine {
     } catch (err) {
       this.reportError(`Could not read your history: ${message(err)}`);
     }
+    const settings = await this.log.getMeta<Settings>(META_SETTINGS).catch(() => undefined);
+    if (settings?.paused) this.setState({ paused: true });
     this.mark('history');
     this.setState({ persistent: this.log.persistent, eventCount: this.events.length, detail: 'Loading catalogue and model', progress: 0.1 });
 

@@ -96,6 +96,8 @@ export interface EngineStatus {
   eventCount: number;
   /** Whether the shopper's history is stored persistently (false when IndexedDB is unavailable). */
   persistent: boolean;
+  /** The shopper paused personalisation: nothing is recorded, lists are non-personal. */
+  paused: boolean;
   /** True once the base model is loaded and verified; false means non-personal fallback only. */
   modelLoaded: boolean;
   /** Clear messages about what failed (bad catalogue, bad model, storage unavailable...). */

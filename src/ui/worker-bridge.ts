@@ -15,6 +15,7 @@ export const INITIAL_STATUS: EngineStatus = {
   phase: 'starting',
   eventCount: 0,
   persistent: true,
+  paused: false,
   modelLoaded: false,
   errors: [],
   revision: 0,

@@ -31,8 +31,8 @@ export function createApi(controller: WidgetController, version: string): Shelfw
         return false;
       }
       try {
-        await controller.track(type, itemIdOrQuery);
-        return true;
+        // false while the shopper has paused personalisation: nothing was stored.
+        return await controller.track(type, itemIdOrQuery);
       } catch (err) {
         warn(`track(${type}, ${itemIdOrQuery}) was not recorded`, err);
         return false;

@@ -64,11 +64,14 @@ export class WidgetController {
     return engine().recommend(req);
   }
 
-  /** Records an event; rejects (nothing stored) for an unknown item or a malformed event. */
-  async track(type: EventType, itemIdOrQuery: string): Promise<void> {
+  /**
+   * Records an event: true when stored, false while the shopper has paused personalisation;
+   * rejects (nothing stored) for an unknown item or a malformed event.
+   */
+  async track(type: EventType, itemIdOrQuery: string): Promise<boolean> {
     await this.start();
     const input: ShopperEventInput = type === 'search' ? { type, query: itemIdOrQuery } : { type, itemId: itemIdOrQuery };
-    await engine().recordEvent(input);
+    return engine().recordEvent(input);
   }
 
   async eventCount(): Promise<number> {

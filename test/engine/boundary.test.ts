@@ -9,7 +9,7 @@ describe('worker boundary types', () => {
   it('exposes the verbs the page calls, with wire types in and out', () => {
     type Api = Remote<EngineApi>;
     expectTypeOf<Api['recordEvent']>().parameter(0).toEqualTypeOf<ShopperEventInput>();
-    expectTypeOf<Api['recordEvent']>().returns.resolves.toBeVoid();
+    expectTypeOf<Api['recordEvent']>().returns.resolves.toBeBoolean();
     expectTypeOf<Api['recommend']>().parameter(0).toEqualTypeOf<RecommendRequest>();
     expectTypeOf<Api['recommend']>().returns.resolves.toEqualTypeOf<RecommendationList>();
     expectTypeOf<Api['init']>().returns.resolves.toEqualTypeOf<EngineStatus>();

@@ -76,6 +76,24 @@ describe('engine on the synthetic checkerboard', () => {
     expect((await puzzle.engine.recommend({ surface: 'for-you', k: 8 })).items.map((it) => it.id)).not.toContain('new-1');
   });
 
+  it('pausing personalisation records nothing and serves non-personal lists, across restarts, until resumed', async () => {
+    const first = await started(undefined, 'cpu', 'paused');
+    await viewAll(first.engine, ['it-1', 'it-2']);
+    await first.engine.setPaused(true);
+    expect(await first.engine.recordEvent({ type: 'view', itemId: 'it-3' })).toBe(false);
+    expect(first.engine.eventCount()).toBe(2);
+    expect((await first.engine.recommend({ surface: 'for-you' })).personal).toBe(false);
+    expect((await first.engine.recommend({ surface: 'recently-viewed' })).items).toEqual([]);
+    const second = await started(undefined, 'cpu', 'paused');
+    expect(second.status.paused).toBe(true);
+    await second.engine.eraseData();
+    expect(second.engine.status().paused).toBe(true);
+    await second.engine.setPaused(false);
+    expect(await second.engine.recordEvent({ type: 'view', itemId: 'it-3' })).toBe(true);
+    await second.engine.whenIdle();
+    expect((await second.engine.recommend({ surface: 'for-you' })).personal).toBe(true);
+  });
+
   it('a new visitor gets non-personal trending lists', async () => {
     const { engine } = await started();
     const trending = await engine.recommend({ surface: 'trending', k: 5 });

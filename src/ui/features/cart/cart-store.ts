@@ -38,7 +38,7 @@ export function useCart(): CatalogItem[] {
 }
 
 /** Adds the item (once) and records `add_to_cart`. */
-export function addToCart(item: CatalogItem): Promise<void> {
+export function addToCart(item: CatalogItem): Promise<boolean> {
   cartStore.set((items) => (items.some((i) => i.id === item.id) ? items : [...items, { id: item.id, title: item.title, category: item.category }]));
   return trackActivity(engine().recordEvent({ type: 'add_to_cart', itemId: item.id }));
 }
@@ -58,6 +58,6 @@ export async function checkout(): Promise<CatalogItem[]> {
 }
 
 /** "Buy now" on a product page: one purchase, the cart untouched. */
-export function buyNow(item: CatalogItem): Promise<void> {
+export function buyNow(item: CatalogItem): Promise<boolean> {
   return trackActivity(engine().recordEvent({ type: 'purchase', itemId: item.id }));
 }

@@ -23,7 +23,7 @@ function Actions({ item }: { item: CatalogItem }) {
   const cart = useCart();
   const [message, setMessage] = useState<string>();
   const inCart = cart.some((i) => i.id === item.id);
-  const run = (label: string, action: () => Promise<void>) => {
+  const run = (label: string, action: () => Promise<unknown>) => {
     action().then(
       () => setMessage(label),
       (e: unknown) => setMessage(`Something went wrong: ${errorText(e)}`),
