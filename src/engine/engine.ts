@@ -74,12 +74,9 @@ export class Engine {
   private writeFlush?: Promise<void>;
   private learning: Promise<void> = Promise.resolve();
   private learnQueued = false;
-  /** Milliseconds since engine creation at which each start-up step finished (for benchmarks). */
-  private readonly startup: Record<string, number> = {};
   /** Starts the tfjs backend once (see `EngineConfig.deferBackend`). */
   private backendStart?: () => Promise<void>;
   private backendStarted?: Promise<void>;
-  private readonly createdAt = performance.now();
 
   constructor(private readonly options: EngineOptions = {}) {
     this.fetchBytes = options.fetchBytes ?? defaultFetchBytes;
@@ -94,11 +91,6 @@ export class Engine {
   init(config: EngineConfig): Promise<EngineStatus> {
     this.initDone ??= this.track(this.start(config));
     return this.initDone;
-  }
-
-  /** When each start-up step finished, in ms since the engine was created. */
-  startupTimings(): Record<string, number> {
-    return { ...this.startup };
   }
 
   status(): EngineStatus {
@@ -304,7 +296,6 @@ export class Engine {
     }
     const settings = await this.log.getMeta<Settings>(META_SETTINGS).catch(() => undefined);
     if (settings?.paused) this.setState({ paused: true });
-    this.mark('history');
     this.setState({ persistent: this.log.persistent, eventCount: this.events.length, detail: 'Loading catalogue and model', progress: 0.1 });
 
     // Catalogue and model download in parallel; the model is optional, the catalogue is not.
@@ -322,9 +313,7 @@ export class Engine {
     let model: BaseModel | undefined;
     if (loaded.status === 'fulfilled') model = loaded.value;
     else this.reportError(`Model unavailable, showing non-personal recommendations: ${message(loaded.reason)}`);
-    this.mark('model');
     this.cat = new CatalogModel(items, model);
-    this.mark('index');
     if (model && this.cat.coverage === 0) {
       this.reportError('Model does not match the catalogue (no shared item ids); using content similarity only');
       this.cat = new CatalogModel(items);
@@ -338,7 +327,6 @@ export class Engine {
       // Plain-JS CF serves at once; the tfjs backend takes over when it has started.
       this.cf = new JsCfScorer(model.embeddings, model.n, model.d, model.gram, model.manifest.params);
       await this.learn();
-      this.mark('learned');
       this.backendStart = () => this.startBackend(config, model!);
       if (!config.deferBackend) this.startLearningBackend();
     }
@@ -369,7 +357,6 @@ export class Engine {
       this.setState({ backend: choice.backend, backendReason: choice.reason });
       this.scheduleLearning();
       await this.learning;
-      this.mark('backend');
     } catch (err) {
       this.reportError(`Learning backend failed, learning in plain JavaScript instead: ${message(err)}`);
     }
@@ -480,10 +467,6 @@ export class Engine {
   private reportError(msg: string): void {
     console.error(`[shelfwise] ${msg}`);
     this.setState({ errors: [...this.state.errors, msg] });
-  }
-
-  private mark(step: string): void {
-    this.startup[step] = Math.round(performance.now() - this.createdAt);
   }
 
   private track<T>(p: Promise<T>): Promise<T> {

@@ -26,6 +26,8 @@ export class CatalogModel {
    * popularity) — and the known items whose signals they borrow, by text similarity.
    */
   readonly proxies?: TextProxies;
+  /** 1 for the items in `proxies.items` (new items), when there are any. */
+  private readonly isNew?: Uint8Array;
 
   constructor(readonly items: CatalogItem[], readonly model?: BaseModel) {
     this.n = items.length;
@@ -41,6 +43,10 @@ export class CatalogModel {
       }
     });
     if (model) this.proxies = textProxies(this.content, (i) => this.rowOf[i] >= 0 && model.popularity[this.rowOf[i]] > 0);
+    if (this.proxies && this.proxies.items.length > 0) {
+      this.isNew = new Uint8Array(this.n);
+      for (const c of this.proxies.items) this.isNew[c] = 1;
+    }
   }
 
   /**
@@ -48,10 +54,8 @@ export class CatalogModel {
    * a new item whose title shares a good part of its words with the shopper's history.
    */
   newItemSlots(content: Float32Array): NewItemSlots | undefined {
-    const cold = this.proxies?.items;
-    if (!cold || cold.length === 0) return undefined;
-    const isNew = new Uint8Array(this.n);
-    for (const c of cold) isNew[c] = 1;
+    const isNew = this.isNew;
+    if (!isNew) return undefined;
     return { isNew: (i) => isNew[i] === 1, content, every: NEW_ITEM_EVERY, minContent: NEW_ITEM_MIN_CONTENT };
   }
 
