@@ -92,6 +92,11 @@ export class Storefront {
   get cart(): CartPage {
     return new CartPage(this.page);
   }
+
+  /** The "Your data" panel (`?view=data`). */
+  get yourData(): YourDataPanel {
+    return new YourDataPanel(this.page);
+  }
 }
 
 /** A product page (`?item={id}`). */
@@ -136,5 +141,42 @@ export class CartPage {
 
   remove(title: string): Promise<void> {
     return this.page.getByRole('button', { name: `Remove ${title}` }).click();
+  }
+}
+
+/** The shopper's "Your data" panel (`?view=data`, `data-testid="your-data"`). */
+export class YourDataPanel {
+  readonly root: Locator;
+  readonly exportButton: Locator;
+  readonly eraseButton: Locator;
+  readonly confirmErase: Locator;
+  readonly pauseButton: Locator;
+  readonly resumeButton: Locator;
+  /** The line saying whether personalisation is on or paused (`data-paused`). */
+  readonly state: Locator;
+  /** The learned-interest bars; each is an image named "{category}, {n}% of your activity". */
+  readonly interestBars: Locator;
+  readonly recentEvents: Locator;
+
+  constructor(readonly page: Page) {
+    this.root = page.getByTestId('your-data');
+    this.exportButton = this.root.getByRole('button', { name: 'Export my data' });
+    this.eraseButton = this.root.getByRole('button', { name: 'Erase my data' });
+    this.confirmErase = this.root.getByRole('button', { name: 'Erase everything' });
+    this.pauseButton = this.root.getByRole('button', { name: 'Pause personalisation' });
+    this.resumeButton = this.root.getByRole('button', { name: 'Resume personalisation' });
+    this.state = this.root.locator('[data-paused]');
+    this.interestBars = this.root.getByRole('list', { name: 'Interests learned from your activity' }).getByRole('img');
+    this.recentEvents = this.root.getByRole('list', { name: 'Recent activity' }).getByRole('listitem');
+  }
+
+  /** The count shown for an event type, or `total`. */
+  count(type: EventType | 'total'): Locator {
+    return this.root.locator(`[data-count="${type}"]`);
+  }
+
+  /** The bar of one category. */
+  interestBar(category: string): Locator {
+    return this.root.getByRole('img', { name: new RegExp(`^${category.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, \\d+% of your activity$`) });
   }
 }

@@ -1,11 +1,4 @@
-import type { EventType } from '../shared/protocol';
-
-/** How much each kind of event says about taste (confidence in implicit ALS terms). */
-export const EVENT_WEIGHTS: Record<Exclude<EventType, 'search'>, number> = {
-  view: 1,
-  add_to_cart: 3,
-  purchase: 5,
-};
+import { EVENT_WEIGHTS, type EventType } from '../shared/protocol';
 
 /** Older events fade: an event this many item events back counts half. */
 export const RECENCY_HALF_LIFE = 25;

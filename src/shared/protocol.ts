@@ -7,6 +7,16 @@
 export type EventType = 'view' | 'add_to_cart' | 'purchase' | 'search';
 export const EVENT_TYPES: readonly EventType[] = ['view', 'add_to_cart', 'purchase', 'search'];
 
+/**
+ * How much each kind of event says about taste: the engine's confidence weights in the fold-in,
+ * and the scale of the interests shown to the shopper.
+ */
+export const EVENT_WEIGHTS: Record<Exclude<EventType, 'search'>, number> = {
+  view: 1,
+  add_to_cart: 3,
+  purchase: 5,
+};
+
 /** An event as the page reports it. */
 export type ShopperEventInput =
   | { type: 'view' | 'add_to_cart' | 'purchase'; itemId: string }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ContentIndex, tokenize } from '../../src/core/content-index';
 import { dominantSignal, fuse, zNormalize } from '../../src/core/fusion';
-import { EVENT_WEIGHTS, summarizeHistory } from '../../src/core/history';
+import { summarizeHistory } from '../../src/core/history';
+import { EVENT_WEIGHTS } from '../../src/shared/protocol';
 import { spreadNeighbours } from '../../src/core/signals';
 import { topK } from '../../src/core/top-k';
 

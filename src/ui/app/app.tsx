@@ -6,6 +6,7 @@ import { ProductPage } from '../features/product/product-page';
 import { SearchBox } from '../features/search/search-box';
 import { SearchPage } from '../features/search/search-page';
 import { EngineStatusLine } from '../features/status/engine-status-line';
+import { YourDataPage } from '../features/your-data/your-data-page';
 import { Link } from './link';
 import { markAppMounted } from './render-tracker';
 import { useLocation } from './router';
@@ -22,6 +23,9 @@ function Header() {
       <Link to={{ name: 'cart' }} className="cart-link" aria-current={route.name === 'cart' ? 'page' : undefined}>
         Cart <span className="cart-link__count">{cart.length}</span>
       </Link>
+      <Link to={{ name: 'data' }} className="data-link" aria-current={route.name === 'data' ? 'page' : undefined}>
+        Your data
+      </Link>
     </header>
   );
 }
@@ -37,6 +41,8 @@ function Page() {
       return <SearchPage query={route.query} category={route.category} page={route.page} />;
     case 'cart':
       return <CartPage />;
+    case 'data':
+      return <YourDataPage />;
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * Routing by query parameters on `/`, so every page has a stable URL on any static server:
- * home `/`, product `?item={id}`, search and browse `?q=…&category=…&page=n`, cart `?view=cart`.
+ * home `/`, product `?item={id}`, search and browse `?q=…&category=…&page=n`, cart `?view=cart`,
+ * the shopper's data panel `?view=data`.
  * `backend` is sticky: links keep it so a forced backend survives navigation and reloads.
  */
 import { useSyncExternalStore, type MouseEvent } from 'react';
@@ -10,7 +11,8 @@ export type Route =
   | { name: 'home' }
   | { name: 'product'; itemId: string }
   | { name: 'search'; query: string; category?: string; page: number }
-  | { name: 'cart' };
+  | { name: 'cart' }
+  | { name: 'data' };
 
 /** Parameters carried over to every link. */
 const STICKY_PARAMS = ['backend'] as const;
@@ -20,6 +22,7 @@ export function parseRoute(search: string): Route {
   const item = p.get('item');
   if (item) return { name: 'product', itemId: item };
   if (p.get('view') === 'cart') return { name: 'cart' };
+  if (p.get('view') === 'data') return { name: 'data' };
   const q = p.get('q');
   const category = p.get('category');
   if (q !== null || category) {
@@ -37,6 +40,9 @@ export function routeHref(route: Route): string {
       break;
     case 'cart':
       p.set('view', 'cart');
+      break;
+    case 'data':
+      p.set('view', 'data');
       break;
     case 'search':
       if (route.query) p.set('q', route.query);

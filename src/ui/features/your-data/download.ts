@@ -1,0 +1,21 @@
+/**
+ * Saves data as a file on the shopper's device: a Blob behind an object URL and an `<a download>`.
+ * Nothing is uploaded; the URL is revoked once the browser has taken the file.
+ */
+export function downloadJson(data: unknown, filename: string): void {
+  const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.rel = 'noopener';
+  a.style.display = 'none';
+  document.body.append(a);
+  try {
+    a.click();
+  } finally {
+    a.remove();
+    // The download has started from the click; revoke on the next task so every browser has read it.
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  }
+}
