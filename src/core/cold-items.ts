@@ -1,5 +1,4 @@
 import { ContentIndex } from './content-index';
-import { topK } from './top-k';
 
 /**
 /**
@@ -22,16 +21,16 @@ export function textProxies(texts: readonly string[] | ContentIndex, isWarm: (it
   const cold: number[] = [];
   for (let i = 0; i < index.size; i++) if (!isWarm(i)) cold.push(i);
   const out: TextProxies = { items: Int32Array.from(cold), from: new Int32Array(cold.length * m).fill(-1), weights: new Float32Array(cold.length * m), m };
-  if (cold.length === index.size) return out; // nothing warm to borrow from
-  const sims = new Float32Array(index.size);
+  if (cold.length === 0 || cold.length === index.size) return out; // nothing to place, or nothing to borrow from
+  // Scored against warm items only: the cost follows what the model knows, however many new items.
+  const scoreWarm = index.subsetScorer(isWarm);
   cold.forEach((c, r) => {
-    index.scoreAll(index.vectors[c], sims);
-    const nbs = topK(sims, m, (i) => !isWarm(i) || sims[i] <= 0);
+    const nbs = [...scoreWarm(index.vectors[c])].filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, m);
     let total = 0;
-    for (const j of nbs) total += sims[j];
-    nbs.forEach((j, k) => {
+    for (const [, sim] of nbs) total += sim;
+    nbs.forEach(([j, sim], k) => {
       out.from[r * m + k] = j;
-      out.weights[r * m + k] = sims[j] / total;
+      out.weights[r * m + k] = sim / total;
     });
   });
   return out;

@@ -110,6 +110,27 @@ export class ContentIndex {
     return out;
   }
 
+  /**
+   * A scorer over a subset of the items (e.g. those a model knows): postings restricted to the
+   * subset, so scoring costs what the subset holds, not the whole catalogue. Returns item → cosine
+   * for the items of the subset sharing a term with the vector.
+   */
+  subsetScorer(keep: (item: number) => boolean): (v: SparseVector) => Map<number, number> {
+    const postings = this.postings.map((p) => {
+      const idx: number[] = [];
+      for (let k = 0; k < p.items.length; k++) if (keep(p.items[k])) idx.push(k);
+      return { items: Int32Array.from(idx, (k) => p.items[k]), weights: Float32Array.from(idx, (k) => p.weights[k]) };
+    });
+    return (v) => {
+      const out = new Map<number, number>();
+      for (let j = 0; j < v.terms.length; j++) {
+        const p = postings[v.terms[j]];
+        for (let k = 0; k < p.items.length; k++) out.set(p.items[k], (out.get(p.items[k]) ?? 0) + v.weights[j] * p.weights[k]);
+      }
+      return out;
+    };
+  }
+
   /** Cosine similarity of two items. */
   similarity(a: number, b: number): number {
     return dot(this.vectors[a], this.vectors[b]);
