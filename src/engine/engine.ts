@@ -77,6 +77,11 @@ export class Engine {
   /** Starts the tfjs backend once (see `EngineConfig.deferBackend`). */
   private backendStart?: () => Promise<void>;
   private backendStarted?: Promise<void>;
+  /** Tells the engines of other tabs (same origin, same database) that the stored log changed. */
+  private channel?: BroadcastChannel;
+  private writesInFlight = new Set<Promise<void>>();
+  private reloading: Promise<void> = Promise.resolve();
+  private reloadQueued = false;
 
   constructor(private readonly options: EngineOptions = {}) {
     this.fetchBytes = options.fetchBytes ?? defaultFetchBytes;
@@ -144,6 +149,7 @@ export class Engine {
     await this.whenIdle();
     await this.log?.setMeta(META_SETTINGS, { paused } satisfies Settings);
     this.setState({ paused, revision: this.state.revision + 1 });
+    this.announce();
   }
 
   async recommend(req: RecommendRequest): Promise<RecommendationList> {
@@ -279,6 +285,7 @@ export class Engine {
     this.history = summarizeHistory([]);
     this.userVector = undefined;
     this.setState({ eventCount: 0, revision: this.state.revision + 1 });
+    this.announce();
   }
 
   // ---------------------------------------------------------------- internals
@@ -289,6 +296,7 @@ export class Engine {
     const opened = this.options.log ? { log: this.options.log } : await openEventLog(this.options.dbName);
     this.log = opened.log;
     if (opened.error) this.reportError(opened.error);
+    this.listenToOtherTabs(this.options.dbName ?? 'shelfwise');
     try {
       this.events = (await this.log.all()).map(({ seq: _seq, ...e }) => e as ShopperEvent);
     } catch (err) {
@@ -379,19 +387,61 @@ export class Engine {
   /** Writes events that arrive together in one transaction. */
   private persist(event: ShopperEvent): Promise<void> {
     this.writeBatch.push(event);
-    this.writeFlush ??= Promise.resolve().then(async () => {
+    if (this.writeFlush) return this.writeFlush;
+    const flush = (this.writeFlush = Promise.resolve().then(async () => {
       const batch = this.writeBatch;
       this.writeBatch = [];
       this.writeFlush = undefined;
       try {
         await this.log?.append(batch);
+        this.announce(); // once per stored batch, however many events it holds
       } catch (err) {
         const msg = `Could not save ${batch.length} event(s): ${message(err)}`;
         this.reportError(msg);
         throw new Error(msg);
       }
-    });
-    return this.writeFlush;
+    }));
+    this.writesInFlight.add(flush);
+    const done = () => this.writesInFlight.delete(flush);
+    flush.then(done, done);
+    return flush;
+  }
+
+  /**
+   * Other tabs of the shop run engines of their own on the same database. Each one announces a
+   * change it stored (events, erase, pause); the others re-read the store, so every tab keeps
+   * every event and they converge on the same recommendations.
+   */
+  private listenToOtherTabs(name: string): void {
+    if (typeof BroadcastChannel === 'undefined' || !this.log?.persistent) return;
+    this.channel = new BroadcastChannel(`shelfwise:${name}`);
+    // In Node (tests, evaluation) an open channel must not keep the process alive.
+    (this.channel as { unref?: () => void }).unref?.();
+    this.channel.onmessage = () => this.scheduleReload();
+  }
+
+  /** Coalesces reloads: a flood of announcements costs one reload in progress and one queued. */
+  private scheduleReload(): void {
+    if (this.reloadQueued) return;
+    this.reloadQueued = true;
+    this.reloading = this.track(this.reloading.then(() => {
+      this.reloadQueued = false;
+      return this.reloadFromStore().catch((err: unknown) => this.reportError(`Could not read what another tab stored: ${message(err)}`));
+    }));
+  }
+
+  private announce(): void {
+    this.channel?.postMessage({ type: 'changed' });
+  }
+
+  private async reloadFromStore(): Promise<void> {
+    // Our own writes first, so the store holds everything this tab recorded.
+    await Promise.allSettled([...this.writesInFlight]);
+    const [stored, settings] = await Promise.all([this.log!.all(), this.log!.getMeta<Settings>(META_SETTINGS)]);
+    this.events = stored.map(({ seq: _seq, ...e }) => e as ShopperEvent);
+    this.setState({ eventCount: this.events.length, paused: settings?.paused ?? false });
+    this.scheduleLearning();
+    await this.learning;
   }
 
   private summarize(events: readonly ShopperEventInput[] = this.events): ShopperHistory {

@@ -94,6 +94,29 @@ describe('engine on the synthetic checkerboard', () => {
     expect((await second.engine.recommend({ surface: 'for-you' })).personal).toBe(true);
   });
 
+  it('two tabs recording at once lose nothing and converge on the same recommendations', async () => {
+    const a = await started(undefined, 'cpu', 'two-tabs');
+    const b = await started(undefined, 'cpu', 'two-tabs');
+    await Promise.all([
+      ...['it-1', 'it-2', 'it-3'].map((id) => a.engine.recordEvent({ type: 'view', itemId: id })),
+      ...['it-4', 'it-11'].map((id) => b.engine.recordEvent({ type: 'view', itemId: id })),
+    ]);
+    // The other tab hears of each change over a BroadcastChannel; wait (bounded) for both to settle.
+    for (let i = 0; i < 100 && (a.engine.eventCount() < 5 || b.engine.eventCount() < 5); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await Promise.all([a.engine.whenIdle(), b.engine.whenIdle()]);
+    expect(a.engine.eventCount()).toBe(5);
+    expect(b.engine.eventCount()).toBe(5);
+    expect((await a.engine.exportData()).events).toHaveLength(5);
+    const [la, lb] = await Promise.all([a.engine.recommend({ surface: 'for-you', k: 6 }), b.engine.recommend({ surface: 'for-you', k: 6 })]);
+    expect(lb.items.map((it) => it.id)).toEqual(la.items.map((it) => it.id));
+    // An erase in one tab empties the other too.
+    await a.engine.eraseData();
+    for (let i = 0; i < 100 && b.engine.eventCount() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(b.engine.eventCount()).toBe(0);
+  });
+
   it('a new visitor gets non-personal trending lists', async () => {
     const { engine } = await started();
     const trending = await engine.recommend({ surface: 'trending', k: 5 });
