@@ -40,11 +40,38 @@ interface Settings {
   paused: boolean;
 }
 
-/** The only network access the engine has: GETs of the catalogue and model files. */
+/** Cache Storage of the catalogue and model, so a returning shopper is served offline too. */
+export const ASSET_CACHE = 'shelfwise-assets-v1';
+
+interface CacheLike {
+  put(url: string, response: Response): Promise<void>;
+  match(url: string): Promise<Response | undefined>;
+}
+
+function assetCache(): Promise<CacheLike | undefined> {
+  const storage = (globalThis as { caches?: { open(name: string): Promise<CacheLike> } }).caches;
+  return storage ? storage.open(ASSET_CACHE).catch(() => undefined) : Promise.resolve(undefined);
+}
+
+/**
+ * The only network access the engine has: GETs of the catalogue and model files. Each copy
+ * fetched is kept in Cache Storage; when the network fails, the kept copy serves (the model's
+ * checksums still guard it).
+ */
 const defaultFetchBytes: FetchBytes = async (url) => {
-  const res = await fetch(url, { method: 'GET', credentials: 'same-origin' });
-  if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
-  return res.arrayBuffer();
+  const cache = await assetCache();
+  try {
+    const res = await fetch(url, { method: 'GET', credentials: 'same-origin' });
+    if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
+    // Kept in the background: the page never waits for the disk.
+    if (cache) void cache.put(url, res.clone()).catch(() => undefined);
+    return await res.arrayBuffer();
+  } catch (err) {
+    const kept = await cache?.match(url);
+    if (!kept) throw err;
+    console.warn(`[shelfwise] ${url} could not be fetched (${message(err)}); using the copy kept from an earlier visit`);
+    return kept.arrayBuffer();
+  }
 };
 
 /**
