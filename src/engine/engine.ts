@@ -32,6 +32,10 @@ type Listener = (status: EngineStatus) => void;
 
 const MAX_ID_LENGTH = 256;
 const MAX_QUERY_LENGTH = 200;
+/** The log is bounded: past this many events the oldest are folded into aggregates... */
+const MAX_LOG = 50_000;
+/** ...down to this many (the recency weighting gives older events no say anyway). */
+const KEEP_AFTER_COMPACTION = 40_000;
 const META_BACKEND = 'backend-choice';
 const META_SETTINGS = 'settings';
 
@@ -294,10 +298,11 @@ export class Engine {
   async exportData(): Promise<ExportedData> {
     await this.initDone;
     await this.whenIdle();
-    const stored = this.log ? await this.log.all() : [];
+    const [stored, aggregates] = this.log ? await Promise.all([this.log.all(), this.log.aggregates()]) : [[], []];
     return {
       format: 'shelfwise-export', version: 1, exportedAt: new Date(this.now()).toISOString(),
       events: stored.map(({ seq: _seq, ...e }) => e as ShopperEvent),
+      aggregates,
     };
   }
 
@@ -420,7 +425,7 @@ export class Engine {
       this.writeBatch = [];
       this.writeFlush = undefined;
       try {
-        await this.log?.append(batch);
+        await this.appendBounded(batch);
         this.announce(); // once per stored batch, however many events it holds
       } catch (err) {
         const msg = `Could not save ${batch.length} event(s): ${message(err)}`;
@@ -432,6 +437,37 @@ export class Engine {
     const done = () => this.writesInFlight.delete(flush);
     flush.then(done, done);
     return flush;
+  }
+
+  /**
+   * Appends a batch, keeping the log bounded: past MAX_LOG events the oldest are folded into
+   * per-item aggregates (they are far beyond the recency horizon of the recommendations). A full
+   * disk (QuotaExceededError) folds the older half and retries once: the newest history is kept.
+   */
+  private async appendBounded(batch: ShopperEvent[]): Promise<void> {
+    const log = this.log;
+    if (!log) return;
+    try {
+      await log.append(batch);
+    } catch (err) {
+      if ((err as { name?: string })?.name !== 'QuotaExceededError') throw err;
+      const folded = await log.compact(Math.floor((await log.count()) / 2));
+      console.warn(`[shelfwise] storage full: ${folded} old events folded into aggregates to make room`);
+      await log.append(batch);
+      await this.trimToLog();
+      return;
+    }
+    if (this.events.length > MAX_LOG) {
+      await log.compact(KEEP_AFTER_COMPACTION);
+      await this.trimToLog();
+    }
+  }
+
+  /** The in-memory log mirrors the stored one after a compaction. */
+  private async trimToLog(): Promise<void> {
+    const kept = (await this.log!.count()) + this.writeBatch.length; // stored, plus the next batch
+    if (this.events.length > kept) this.events = this.events.slice(this.events.length - kept);
+    this.setState({ eventCount: this.events.length });
   }
 
   /**

@@ -130,10 +130,23 @@ export interface EngineConfig {
   deferBackend?: boolean;
 }
 
+/**
+ * What remains of compacted events (the oldest, once the log is full): counts per item and type.
+ * Key: the item id, or `search:` for all searches together.
+ */
+export interface ItemAggregate {
+  key: string;
+  counts: Partial<Record<EventType, number>>;
+  firstTs: number;
+  lastTs: number;
+}
+
 /** Everything the store holds for a shopper, as `exportData` returns it. */
 export interface ExportedData {
   format: 'shelfwise-export';
   version: 1;
   exportedAt: string;
   events: ShopperEvent[];
+  /** Older events, compacted. */
+  aggregates: ItemAggregate[];
 }

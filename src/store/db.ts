@@ -1,8 +1,8 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { ShopperEvent } from '../shared/protocol';
+import type { ItemAggregate, ShopperEvent } from '../shared/protocol';
 
 export const DB_NAME = 'shelfwise';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** A logged event with the key IndexedDB gave it (increasing: the log's order). */
 export type StoredEvent = ShopperEvent & { seq?: number };
@@ -13,6 +13,8 @@ export interface ShelfwiseDB extends DBSchema {
   events: { key: number; value: StoredEvent; indexes: { 'by-ts': number } };
   /** Small named records: learned state, the backend choice, settings. */
   meta: { key: string; value: unknown };
+  /** Since version 2: compacted old events. */
+  aggregates: { key: string; value: ItemAggregate };
 }
 
 export type ShelfwiseDBHandle = IDBPDatabase<ShelfwiseDB>;
@@ -29,6 +31,9 @@ export async function openShelfwiseDB(name = DB_NAME): Promise<ShelfwiseDBHandle
         const events = db.createObjectStore('events', { keyPath: 'seq', autoIncrement: true });
         events.createIndex('by-ts', 'ts');
         db.createObjectStore('meta');
+      }
+      if (oldVersion < 2) {
+        db.createObjectStore('aggregates', { keyPath: 'key' });
       }
     },
     blocked() {

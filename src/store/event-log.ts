@@ -1,4 +1,4 @@
-import type { ShopperEvent } from '../shared/protocol';
+import type { ItemAggregate, ShopperEvent } from '../shared/protocol';
 import { openShelfwiseDB, type ShelfwiseDBHandle, type StoredEvent } from './db';
 
 /**
@@ -15,7 +15,13 @@ export interface EventLog {
   recent(limit: number): Promise<StoredEvent[]>;
   getMeta<T>(key: string): Promise<T | undefined>;
   setMeta(key: string, value: unknown): Promise<void>;
-  /** Removes every event and every meta record. */
+  /**
+   * Folds all but the newest `keep` events into per-item aggregates, in one transaction, so the
+   * log stays bounded and the newest history is never lost. Returns how many were folded.
+   */
+  compact(keep: number): Promise<number>;
+  aggregates(): Promise<ItemAggregate[]>;
+  /** Removes every event, aggregate and meta record. */
   clear(): Promise<void>;
   close(): void;
 }
@@ -53,9 +59,29 @@ class IdbEventLog implements EventLog {
   async setMeta(key: string, value: unknown): Promise<void> {
     await this.db.put('meta', value, key);
   }
+  async compact(keep: number): Promise<number> {
+    const tx = this.db.transaction(['events', 'aggregates'], 'readwrite');
+    const events = tx.objectStore('events');
+    const excess = (await events.count()) - keep;
+    const folded = new Map<string, ItemAggregate>();
+    let cursor = excess > 0 ? await events.openCursor() : null;
+    for (let n = 0; cursor && n < excess; n++) {
+      const key = aggregateKey(cursor.value);
+      const agg = folded.get(key) ?? (await tx.objectStore('aggregates').get(key)) ?? { key, counts: {}, firstTs: cursor.value.ts, lastTs: cursor.value.ts };
+      folded.set(key, addToAggregate(agg, cursor.value));
+      await cursor.delete();
+      cursor = await cursor.continue();
+    }
+    await Promise.all([...folded.values()].map((a) => tx.objectStore('aggregates').put(a)));
+    await tx.done;
+    return Math.max(excess, 0);
+  }
+  aggregates(): Promise<ItemAggregate[]> {
+    return this.db.getAll('aggregates');
+  }
   async clear(): Promise<void> {
-    const tx = this.db.transaction(['events', 'meta'], 'readwrite');
-    await Promise.all([tx.objectStore('events').clear(), tx.objectStore('meta').clear(), tx.done]);
+    const tx = this.db.transaction(['events', 'meta', 'aggregates'], 'readwrite');
+    await Promise.all([tx.objectStore('events').clear(), tx.objectStore('meta').clear(), tx.objectStore('aggregates').clear(), tx.done]);
   }
   close(): void {
     this.db.close();
@@ -86,11 +112,37 @@ export class MemoryEventLog implements EventLog {
   async setMeta(key: string, value: unknown): Promise<void> {
     this.meta.set(key, value);
   }
+  private folded = new Map<string, ItemAggregate>();
+  async compact(keep: number): Promise<number> {
+    const excess = Math.max(this.events.length - keep, 0);
+    for (const e of this.events.splice(0, excess)) {
+      const key = aggregateKey(e);
+      this.folded.set(key, addToAggregate(this.folded.get(key) ?? { key, counts: {}, firstTs: e.ts, lastTs: e.ts }, e));
+    }
+    return excess;
+  }
+  async aggregates(): Promise<ItemAggregate[]> {
+    return [...this.folded.values()];
+  }
   async clear(): Promise<void> {
     this.events = [];
     this.meta.clear();
+    this.folded.clear();
   }
   close(): void {}
+}
+
+function aggregateKey(e: ShopperEvent): string {
+  return e.type === 'search' ? 'search:' : e.itemId;
+}
+
+function addToAggregate(a: ItemAggregate, e: ShopperEvent): ItemAggregate {
+  return {
+    key: a.key,
+    counts: { ...a.counts, [e.type]: (a.counts[e.type] ?? 0) + 1 },
+    firstTs: Math.min(a.firstTs, e.ts),
+    lastTs: Math.max(a.lastTs, e.ts),
+  };
 }
 
 /**

@@ -2,6 +2,8 @@ import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../../src/engine/engine';
+import type { ShopperEvent } from '../../src/shared/protocol';
+import { MemoryEventLog } from '../../src/store/event-log';
 import { mapFetcher, syntheticCatalog, syntheticModelFiles } from '../helpers/synthetic-model';
 
 /**
@@ -15,6 +17,7 @@ const encode = (text: string) => new TextEncoder().encode(text).buffer;
 beforeEach(() => {
   (globalThis as unknown as { indexedDB: unknown }).indexedDB = new IDBFactory();
   vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
 });
 
 async function withHistory() {
@@ -161,4 +164,32 @@ describe('a catalogue of 100,000 items the model mostly does not know', () => {
     expect((await engine.recommend({ surface: 'because-you-viewed', itemId: 'x-5', k: 5 })).items).toHaveLength(5);
     console.info(`100,000-item catalogue: engine ready in ${startSeconds.toFixed(1)} s`);
   }, 120_000);
+});
+
+describe('a full disk', () => {
+  it('QuotaExceededError folds the older half into aggregates and keeps every new event', async () => {
+    // A store that is "full" once it holds 30 events, until something is compacted.
+    class TinyDisk extends MemoryEventLog {
+      override async append(events: ShopperEvent[]): Promise<void> {
+        if ((await this.count()) + events.length > 30) throw Object.assign(new Error('The quota has been exceeded.'), { name: 'QuotaExceededError' });
+        return super.append(events);
+      }
+    }
+    const log = new TinyDisk();
+    const engine = createEngine({ fetchBytes: mapFetcher(syntheticModelFiles(BASE)).fetchBytes, baseUrl: BASE, log });
+    await engine.init(config);
+    for (let i = 0; i < 40; i++) await engine.recordEvent({ type: 'view', itemId: `it-${i % 20}` });
+    await engine.whenIdle();
+    expect(console.warn).toHaveBeenCalledWith(expect.stringMatching(/storage full: \d+ old events folded/));
+    const stored = await log.all();
+    // The newest events are all there, in order; the oldest became counts.
+    expect(stored.at(-1)).toMatchObject({ itemId: 'it-19' });
+    expect(stored.slice(-10).map((e) => (e as { itemId: string }).itemId)).toEqual(Array.from({ length: 10 }, (_, i) => `it-${10 + i}`));
+    const aggregated = (await log.aggregates()).reduce((n, a) => n + (a.counts.view ?? 0), 0);
+    expect(stored.length + aggregated).toBe(40);
+    expect(engine.eventCount()).toBe(stored.length);
+    expect(engine.status().errors).toEqual([]);
+    const exported = await engine.exportData();
+    expect(exported.events.length + exported.aggregates.reduce((n, a) => n + (a.counts.view ?? 0), 0)).toBe(40);
+  });
 });

@@ -70,3 +70,47 @@ describe('event log (IndexedDB through idb)', () => {
     }
   });
 });
+
+describe('schema upgrades and compaction', () => {
+  it('opens a version-1 database (before aggregates existed) keeping every event', async () => {
+    const { openDB } = await import('idb');
+    // A fixture database exactly as version 1 created it.
+    const v1 = await openDB('shelfwise', 1, {
+      upgrade(db) {
+        const events = db.createObjectStore('events', { keyPath: 'seq', autoIncrement: true });
+        events.createIndex('by-ts', 'ts');
+        db.createObjectStore('meta');
+      },
+    });
+    for (let i = 0; i < 25; i++) await v1.add('events', view(`old-${i}`, i));
+    await v1.put('meta', { paused: false }, 'settings');
+    v1.close();
+    const { log } = await openEventLog();
+    expect(await log.count()).toBe(25);
+    expect((await log.all()).map((e) => (e as { itemId: string }).itemId)).toEqual(Array.from({ length: 25 }, (_, i) => `old-${i}`));
+    expect(await log.getMeta('settings')).toEqual({ paused: false });
+    expect(await log.aggregates()).toEqual([]);
+    const db = await openShelfwiseDB();
+    expect(db.version).toBe(2);
+    expect([...db.objectStoreNames].sort()).toEqual(['aggregates', 'events', 'meta']);
+  });
+
+  it('compaction folds the oldest events into per-item counts and keeps the newest intact', async () => {
+    for (const open of [() => openEventLog().then((r) => r.log), async () => new MemoryEventLog()]) {
+      scope.indexedDB = new IDBFactory();
+      const log = await open();
+      const events: ShopperEvent[] = [];
+      for (let i = 0; i < 10; i++) events.push(view(i % 2 ? 'a' : 'b', i));
+      events.push({ type: 'purchase', itemId: 'a', ts: 10 }, { type: 'search', query: 'q', ts: 11 });
+      await log.append(events);
+      expect(await log.compact(4)).toBe(8);
+      expect((await log.all()).map((e) => e.ts)).toEqual([8, 9, 10, 11]);
+      const aggs = Object.fromEntries((await log.aggregates()).map((a) => [a.key, a]));
+      expect(aggs.a.counts).toEqual({ view: 4 });
+      expect(aggs.b).toMatchObject({ counts: { view: 4 }, firstTs: 0, lastTs: 6 });
+      expect(await log.compact(10)).toBe(0);
+      await log.clear();
+      expect(await log.aggregates()).toEqual([]);
+    }
+  });
+});
