@@ -22,6 +22,8 @@ function pickItems(catalog: TestCatalog) {
 
 interface StoredState {
   events: unknown[];
+  /** Compacted old events (schema v2). */
+  aggregates: unknown[];
   meta: { key: string; value: unknown }[];
   caches: string[];
 }
@@ -66,10 +68,12 @@ function inspectStorage(page: Page): Promise<StoredState> {
         const [keys, values] = await Promise.all([result(store.getAllKeys()), result(store.getAll())]);
         all[name] = { keys, values };
       }
-      const unexpected = stores.filter((s) => s !== 'events' && s !== 'meta');
+      // Every store of the schema is read: a new one must be added here (and to erase).
+      const unexpected = stores.filter((s) => s !== 'events' && s !== 'meta' && s !== 'aggregates');
       if (unexpected.length) throw new Error(`unexpected object stores: ${unexpected.join(', ')}`);
       return {
         events: all.events.values,
+        aggregates: all.aggregates?.values ?? [],
         meta: all.meta.keys.map((key, i) => ({ key: String(key), value: all.meta.values[i] })),
         caches: await g.caches.keys(),
       };
@@ -198,6 +202,7 @@ test('Erase leaves nothing behind: IndexedDB and Cache Storage are empty, lists 
     const after = await inspectStorage(page);
     expect(after.events).toEqual([]);
     expect(after.meta).toEqual([]);
+    expect(after.aggregates).toEqual([]);
     expect(after.caches).toEqual([]);
     expect(await storefront.eventCount()).toBe(0);
     expect(await storefront.recentEvents()).toEqual([]);
