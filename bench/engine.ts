@@ -9,8 +9,6 @@
  * Prints a table; with --out writes JSON. Figures, not assertions: nothing here fails on a number.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { quantile } from '../src/core/metrics';
 import { createRng } from '../src/core/random';
@@ -18,6 +16,7 @@ import { topK } from '../src/core/top-k';
 import { chooseBackend } from '../src/model/backend';
 import { TfCfModel } from '../src/model/cf-model';
 import type { BackendName } from '../src/shared/protocol';
+import { NODE_WASM_DIR } from '../scripts/lib/node-wasm';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : dflt);
@@ -41,8 +40,7 @@ async function time(fn: () => Promise<unknown>): Promise<number[]> {
 
 async function main() {
   tf.env().set('PROD', true);
-  const wasmDir = join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist/');
-  const choice = await chooseBackend({ forced: BACKEND, wasmPaths: wasmDir });
+  const choice = await chooseBackend({ forced: BACKEND, wasmPaths: NODE_WASM_DIR });
   const manifest = JSON.parse(readFileSync('public/model/manifest.json', 'utf8'));
   const { itemCount: n, dim: d } = manifest;
   const q = new Int8Array(readFileSync('public/model/embeddings.q8.bin').buffer.slice(0));

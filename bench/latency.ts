@@ -11,6 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { chromium, type Page } from '@playwright/test';
 import { preview } from 'vite';
+import { quantile } from '../src/core/metrics';
 import type { ShelfwiseWindow } from '../src/ui/qa-hook-api';
 
 const args = process.argv.slice(2);
@@ -23,11 +24,7 @@ const BACKENDS = opt('backends', 'auto,wasm,webgpu,webgl,cpu').split(',');
 const OUT = opt('out', '');
 const FLAGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--enable-unsafe-webgpu'];
 
-const q = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN;
-};
-const stats = (xs: number[]) => ({ p50: round(q(xs, 0.5)), p95: round(q(xs, 0.95)), n: xs.length });
+const stats = (xs: number[]) => ({ p50: round(quantile(xs, 0.5)), p95: round(quantile(xs, 0.95)), n: xs.length });
 const round = (x: number) => Math.round(x * 10) / 10;
 
 async function waitReady(page: Page) {

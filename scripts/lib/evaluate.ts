@@ -4,8 +4,6 @@
  * memory, tune the fusion weights on validation users, then fold each test user's history in
  * and rank the whole catalogue with `Engine.scoreHistory`.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { DEFAULT_BASE_MODEL_OPTIONS, trainBaseModel, type BaseModelOptions } from '../../src/core/base-model';
 import { buildSequences, parseDataset, splitFingerprints, splitSequences } from '../../src/core/dataset';
 import { DEFAULT_FUSION, type FusionWeights } from '../../src/shared/model-manifest';
@@ -16,6 +14,7 @@ import type { CatalogFile } from '../../src/shared/catalog';
 import type { BackendName, ShopperEventInput } from '../../src/shared/protocol';
 import { MemoryEventLog } from '../../src/store/event-log';
 import { describeTraining, serializeModel } from './model-files';
+import { NODE_WASM_DIR } from './node-wasm';
 
 export interface EvalOptions {
   cold: boolean;
@@ -43,8 +42,6 @@ export interface EvalReport {
 
 /** What a dataset interaction becomes in the shopper's log: "bought or reviewed" is a purchase. */
 const EVENT_TYPE = 'purchase' as const;
-
-const wasmDir = join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist/');
 
 export async function evaluate(
   dataset: { name: string; interactions: string; items: string },
@@ -140,7 +137,7 @@ async function startEngine(catalog: CatalogFile, model: ReturnType<typeof trainB
   const engine = createEngine({
     baseUrl: base,
     log: new MemoryEventLog(),
-    wasmPaths: wasmDir,
+    wasmPaths: NODE_WASM_DIR,
     fetchBytes: async (url) => {
       const bytes = served.get(url);
       if (!bytes) throw new Error(`not found: ${url}`);

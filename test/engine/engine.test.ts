@@ -1,14 +1,13 @@
 import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs-core';
-import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { NODE_WASM_DIR } from '../../scripts/lib/node-wasm';
 import { createEngine, type Engine } from '../../src/engine/engine';
 import { groupOf, mapFetcher, syntheticCatalog, syntheticModelFiles } from '../helpers/synthetic-model';
 
 const BASE = 'http://test.local/';
 const config = { catalogUrl: 'catalog.json', modelUrl: 'model/manifest.json' } as const;
-const wasmDir = fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url));
 
 beforeEach(() => {
   (globalThis as unknown as { indexedDB: unknown }).indexedDB = new IDBFactory();
@@ -16,7 +15,7 @@ beforeEach(() => {
 
 async function started(files = syntheticModelFiles(BASE), backend: 'cpu' | 'wasm' = 'cpu', dbName = 'shelfwise') {
   const fetcher = mapFetcher(files);
-  const engine = createEngine({ fetchBytes: fetcher.fetchBytes, baseUrl: BASE, wasmPaths: wasmDir, dbName });
+  const engine = createEngine({ fetchBytes: fetcher.fetchBytes, baseUrl: BASE, wasmPaths: NODE_WASM_DIR, dbName });
   await engine.init({ ...config, backend });
   await engine.whenIdle(); // the tfjs backend starts in the background
   return { engine, status: engine.status(), fetcher };
