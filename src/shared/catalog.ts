@@ -46,8 +46,12 @@ export function validateCatalog(data: unknown): CatalogFile {
     if (it.category !== undefined && typeof it.category !== 'string') {
       throw new CatalogError(`catalogue: item "${it.id}" has a non-string "category"`);
     }
+    if (it.available !== undefined && typeof it.available !== 'boolean') {
+      throw new CatalogError(`catalogue: item "${it.id}" has a non-boolean "available"`);
+    }
     const item: CatalogItem = { id: it.id, title: it.title.slice(0, MAX_TITLE) };
     if (typeof it.category === 'string') item.category = it.category;
+    if (typeof it.available === 'boolean') item.available = it.available;
     items.push(item);
   });
   return { format: 'shelfwise-catalog', version: 1, source: typeof obj.source === 'string' ? obj.source : undefined, items };

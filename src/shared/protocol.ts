@@ -71,6 +71,8 @@ export interface CatalogItem {
   title: string;
   /** A coarse grouping for browsing (e.g. the platform), derived from the catalogue. */
   category?: string;
+  /** False when the shop cannot sell the item now: it is never recommended. Absent = available. */
+  available?: boolean;
 }
 
 export interface RecommendedItem extends CatalogItem {
