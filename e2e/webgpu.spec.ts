@@ -3,6 +3,7 @@ import type { RecommendationList } from '../src/shared/protocol';
 import { loadCatalog } from './catalog';
 import { expect, test } from './fixtures';
 import { Storefront } from './pages/storefront';
+import type { ShelfwiseWindow } from '../src/ui/qa-hook-api';
 
 /** Score tolerance between backends (float32 kernels differ in summation order). */
 const SCORE_TOLERANCE = 1e-3;
@@ -62,4 +63,30 @@ test('WebGPU and WASM give the same For you list for the same history', async ({
       if (same) expect(Math.abs(same.score - w.score), `score of ${w.id}`).toBeLessThanOrEqual(SCORE_TOLERANCE);
     });
   });
+});
+
+test('a lost WebGPU device falls back to another backend without losing the session', async ({ storefront }) => {
+  await storefront.open('', 'webgpu');
+  await storefront.whenIdle();
+  expect(await storefront.backend()).toBe('webgpu');
+  const trending = await storefront.recommend('trending', 10);
+  for (const id of trending.slice(0, 3)) await storefront.track('view', id);
+  await storefront.whenIdle();
+  const before = await storefront.recommend('for-you', 10);
+
+  expect(await storefront.page.evaluate(() => (globalThis as unknown as ShelfwiseWindow).__shelfwise.loseGpuDevice())).toBe(true);
+  await expect.poll(() => storefront.backend()).not.toBe('webgpu');
+  await storefront.whenIdle();
+  const status = await storefront.status();
+  expect(status.backendReason).toContain('WebGPU device lost');
+  expect(status.errors).toEqual([]);
+  await expect(storefront.statusLine).toContainText(`Backend: ${status.backend}`);
+
+  // Same history, same lists: the session carries on, and learning still works on the new backend.
+  expect(await storefront.eventCount()).toBe(3);
+  expect(await storefront.recommend('for-you', 10)).toEqual(before);
+  await storefront.track('view', trending[3]);
+  await storefront.whenIdle();
+  expect(await storefront.eventCount()).toBe(4);
+  await expect(storefront.carousel('for-you').region).toHaveAttribute('data-personal', 'true');
 });

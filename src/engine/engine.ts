@@ -9,7 +9,7 @@ import { loadBaseModel, type BaseModel, type FetchBytes } from '../model/load-mo
 import { validateCatalog } from '../shared/catalog';
 import {
   EVENT_TYPES, SURFACES,
-  type CatalogItem, type EngineConfig, type EngineStatus, type ExportedData, type RecommendationList,
+  type BackendName, type CatalogItem, type EngineConfig, type EngineStatus, type ExportedData, type RecommendationList,
   type RecommendRequest, type ShopperEvent, type ShopperEventInput,
 } from '../shared/protocol';
 import { openEventLog, type EventLog } from '../store/event-log';
@@ -108,6 +108,10 @@ export class Engine {
   /** Starts the tfjs backend once (see `EngineConfig.deferBackend`). */
   private backendStart?: () => Promise<void>;
   private backendStarted?: Promise<void>;
+  /** The backend module, once TensorFlow.js is loaded. */
+  private backends?: typeof import('../model/backend');
+  /** Backends that lost their device this session: not chosen again. */
+  private lostBackends: BackendName[] = [];
   /** Tells the engines of other tabs (same origin, same database) that the stored log changed. */
   private channel?: BroadcastChannel;
   private writesInFlight = new Set<Promise<void>>();
@@ -323,7 +327,7 @@ export class Engine {
   // ---------------------------------------------------------------- internals
 
   private async start(config: EngineConfig): Promise<EngineStatus> {
-    this.setState({ phase: 'loading', detail: 'Opening your history', progress: 0 });
+    this.setState({ phase: 'loading', detail: 'Opening your history', progress: 0, revision: config.revisionBase ?? 0 });
     const base = this.options.baseUrl ?? (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/';
     const opened = this.options.log ? { log: this.options.log } : await openEventLog(this.options.dbName);
     this.log = opened.log;
@@ -384,22 +388,49 @@ export class Engine {
   }
 
   /** Chooses and starts the tfjs backend, then moves the CF model onto it. */
-  private async startBackend(config: EngineConfig, model: BaseModel): Promise<void> {
+  private async startBackend(config: EngineConfig, model: BaseModel, why = ''): Promise<void> {
     try {
       // TensorFlow.js is loaded only here, so a page's first carousels never wait for it.
-      const [{ chooseBackend }, { TfCfModel }] = await Promise.all([import('../model/backend'), import('../model/cf-model')]);
+      const [backends, { TfCfModel }] = await Promise.all([import('../model/backend'), import('../model/cf-model')]);
+      this.backends = backends;
+      const exclude = this.lostBackends;
       const remembered = config.backend ? undefined : await this.log!.getMeta<BackendChoice>(META_BACKEND).catch(() => undefined);
-      const choice = await chooseBackend({ forced: config.backend, remembered, wasmPaths: this.options.wasmPaths, workload: [model.n, model.d] });
-      if (!config.backend && !remembered && choice.measuredMs) await this.log!.setMeta(META_BACKEND, choice).catch(() => undefined);
+      const choice = await backends.chooseBackend({ forced: config.backend, remembered, exclude, wasmPaths: this.options.wasmPaths, workload: [model.n, model.d] });
+      if (!config.backend && !remembered && !exclude.length && choice.measuredMs) await this.log!.setMeta(META_BACKEND, choice).catch(() => undefined);
       const tfModel = new TfCfModel(model.embeddings, model.n, model.d, model.gram, model.manifest.params);
       this.cf?.dispose();
       this.cf = tfModel;
-      this.setState({ backend: choice.backend, backendReason: choice.reason });
+      this.setState({ backend: choice.backend, backendReason: why + choice.reason });
+      backends.onDeviceLost((cause) => this.onDeviceLost(config, model, tfModel, cause));
       this.scheduleLearning();
       await this.learning;
     } catch (err) {
       this.reportError(`Learning backend failed, learning in plain JavaScript instead: ${message(err)}`);
     }
+  }
+
+  /**
+   * The GPU device went away (driver reset, GPU process crash): serve from the plain-JS model at
+   * once, then move to the next backend. The shopper's history and lists are untouched.
+   */
+  private onDeviceLost(config: EngineConfig, model: BaseModel, lost: CfScorer, cause: string): void {
+    if (this.cf !== lost) return;
+    console.warn(`[shelfwise] WebGPU device lost (${cause}); switching backend`);
+    this.cf = new JsCfScorer(model.embeddings, model.n, model.d, model.gram, model.manifest.params);
+    try {
+      lost.dispose();
+    } catch {
+      // Its tensors lived on the lost device.
+    }
+    this.lostBackends.push('webgpu');
+    this.setState({ backend: undefined, backendReason: `WebGPU device lost (${cause}); choosing another backend` });
+    this.scheduleLearning();
+    this.track(this.startBackend(config, model, `WebGPU device lost (${cause}) → `));
+  }
+
+  /** Fault injection for QA: destroys the WebGPU device in use. False when WebGPU is not in use. */
+  loseGpuDeviceForTest(): boolean {
+    return this.backends?.loseDeviceForTest() ?? false;
   }
 
   private validateEvent(input: ShopperEventInput): ShopperEvent {

@@ -43,3 +43,29 @@ export function probeWebGpu(): Promise<WebGpuProbe> {
   })();
   return cached;
 }
+
+interface DeviceLike {
+  lost: Promise<{ reason?: string; message?: string }>;
+  destroy(): void;
+}
+
+/** The GPU device of the active tfjs WebGPU backend, if that is the backend in use. */
+function activeDevice(backend: unknown): DeviceLike | undefined {
+  const device = (backend as { device?: DeviceLike } | undefined)?.device;
+  return device && typeof device.destroy === 'function' && device.lost instanceof Promise ? device : undefined;
+}
+
+/**
+ * Calls `onLost` once if the device of the given tfjs WebGPU backend is lost (driver reset, GPU
+ * process crash, `destroy()`); nothing for other backends.
+ */
+export function watchDeviceLoss(backend: unknown, onLost: (why: string) => void): void {
+  activeDevice(backend)?.lost.then((info) => onLost(info.message || info.reason || 'unknown reason'));
+}
+
+/** Fault injection for QA: destroys the device of the active WebGPU backend. False if none. */
+export function destroyDevice(backend: unknown): boolean {
+  const device = activeDevice(backend);
+  device?.destroy();
+  return Boolean(device);
+}

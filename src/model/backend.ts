@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { BackendName } from '../shared/protocol';
-import { probeWebGpu } from './backend-webgpu';
+import { destroyDevice, probeWebGpu, watchDeviceLoss } from './backend-webgpu';
 
 /** Where the wasm backend finds its .wasm files: a folder prefix, or a map of file → URL. */
 export type WasmPaths = string | Record<string, string>;
@@ -20,6 +20,8 @@ export interface BackendOptions {
   wasmPaths?: WasmPaths;
   /** A backend chosen on an earlier visit: used without measuring again if it starts. */
   remembered?: BackendChoice;
+  /** Backends not to use (one that lost its device this session). */
+  exclude?: BackendName[];
   /** Shape of the scoring workload used to measure software backends: [items, dim]. */
   workload?: [number, number];
 }
@@ -94,7 +96,13 @@ async function measure([n, d]: [number, number], best = Infinity): Promise<numbe
  * adapter says nothing about speed, so then WebGPU, WebGL and WASM are measured on the real
  * scoring workload and the fastest wins. Without WebGPU: WebGL, WASM, CPU in that order.
  */
-export async function chooseBackend(opts: BackendOptions = {}): Promise<BackendChoice> {
+export async function chooseBackend(options: BackendOptions = {}): Promise<BackendChoice> {
+  const excluded = (b?: BackendName) => b !== undefined && (options.exclude ?? []).includes(b);
+  const opts: BackendOptions = {
+    ...options,
+    forced: excluded(options.forced) ? undefined : options.forced,
+    remembered: excluded(options.remembered?.backend) ? undefined : options.remembered,
+  };
   const failures: string[] = [];
   if (opts.forced) {
     const ok = await activate(opts.forced, opts.wasmPaths);
@@ -109,14 +117,14 @@ export async function chooseBackend(opts: BackendOptions = {}): Promise<BackendC
       return { ...opts.remembered, reason: `${opts.remembered.reason} (chosen on an earlier visit)` };
     }
   }
-  const probe = await probeWebGpu();
+  const probe = excluded('webgpu') ? { available: false, software: false, detail: 'excluded' } : await probeWebGpu();
   if (!opts.forced && probe.available && !probe.software) {
     const ok = await activate('webgpu', opts.wasmPaths);
     if (ok === true) return { backend: 'webgpu', reason: `hardware WebGPU adapter (${probe.detail})` };
     failures.push(ok);
   }
   const candidates = ORDER.filter((b) => b !== opts.forced && !(b === 'webgpu' && (!probe.available || !probe.software)));
-  if (!probe.available && !opts.forced) failures.push(`webgpu: ${probe.detail}`);
+  if (!probe.available && !opts.forced && !excluded('webgpu')) failures.push(`webgpu: ${probe.detail}`);
   const measuredMs: Partial<Record<BackendName, number>> = {};
   // Software WebGPU or no WebGPU at all: measure what starts (cpu only as the last resort),
   // the cheap-to-start wasm first so that slow software GPUs are cut short.
@@ -140,4 +148,14 @@ export async function chooseBackend(opts: BackendOptions = {}): Promise<BackendC
   }
   await activate('cpu');
   return { backend: 'cpu', reason: `${prefix}using the CPU backend` };
+}
+
+/** Calls `onLost` once if the active backend is WebGPU and its device is lost. */
+export function onDeviceLost(onLost: (why: string) => void): void {
+  if (tf.getBackend() === 'webgpu') watchDeviceLoss(tf.backend(), onLost);
+}
+
+/** Fault injection for QA: destroys the active WebGPU device. False when WebGPU is not in use. */
+export function loseDeviceForTest(): boolean {
+  return tf.getBackend() === 'webgpu' && destroyDevice(tf.backend());
 }

@@ -130,6 +130,11 @@ export interface EngineConfig {
    * (the widget starts it once its first carousel is on screen). Lists are served meanwhile.
    */
   deferBackend?: boolean;
+  /**
+   * The first status revision to use. A page that restarts a dead worker passes one past the
+   * revision it has seen, so its lists keep moving forward.
+   */
+  revisionBase?: number;
 }
 
 /**

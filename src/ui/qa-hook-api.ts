@@ -28,6 +28,17 @@ export interface ShelfwiseQaHook {
   /** Records an event as the page would (`search` takes the query in place of an item id). */
   track(type: EventType, itemIdOrQuery: string): Promise<void>;
   recentEvents(limit?: number): Promise<ShopperEvent[]>;
+  /**
+   * Fault injection: terminates the recommender worker as the browser would (no notice to the
+   * page). The page notices within seconds, restarts it from the stored history, and answers
+   * every call made meanwhile.
+   */
+  crashWorker(): void;
+  /**
+   * Fault injection: destroys the WebGPU device the engine computes on, as a driver reset would.
+   * Resolves false when WebGPU is not the backend in use.
+   */
+  loseGpuDevice(): Promise<boolean>;
   /** Performance marks of the first carousel and first personal carousel. */
   timings(): ShelfwiseTimings;
 }

@@ -1,6 +1,8 @@
 /**
  * The page's only way to the recommender engine. Starts the worker lazily on first use, runs
- * `init` once, keeps the engine status in a store for React, and can tear the worker down.
+ * `init` once, keeps the engine status in a store for React, and restarts the worker when it
+ * dies (crash, out-of-memory kill, termination): calls in flight are answered by the new worker,
+ * and unacknowledged events are sent again, so nothing the shopper did is lost.
  * Types only from the worker side (`import type`): no engine code is bundled into the page.
  */
 import * as Comlink from 'comlink';
@@ -24,10 +26,29 @@ export const INITIAL_STATUS: EngineStatus = {
 /** The latest engine status the page knows of, plus errors of the bridge itself. */
 export const engineStatusStore = createStore<EngineStatus>(INITIAL_STATUS);
 
-let worker: Worker | undefined;
-let remote: Engine | undefined;
-let initPromise: Promise<EngineStatus> | undefined;
-let subscriptionId: Promise<number> | undefined;
+/** A dead worker does not answer; a live one answers a status call within this (ms). */
+const HEARTBEAT_MS = 1000;
+const DEAD_AFTER_MS = 6000;
+/** More restarts than this within RESTART_WINDOW_MS means the worker cannot run here. */
+const MAX_RESTARTS = 3;
+const RESTART_WINDOW_MS = 60_000;
+
+class WorkerDied extends Error {}
+
+/** One worker's life: its proxy, and a promise that rejects when it is found dead. */
+interface Life {
+  worker: Worker;
+  remote: Engine;
+  died: Promise<never>;
+  kill(reason: string): void;
+  initPromise?: Promise<EngineStatus>;
+}
+
+let life: Life | undefined;
+let config: EngineConfig | undefined;
+let restarts: number[] = [];
+/** Set when the worker kept dying: calls fail fast with a clear error. */
+let disabled = false;
 const bridgeErrors: string[] = [];
 
 /** Accepts a status if it is not older than the one we hold (subscription and polls can race). */
@@ -58,53 +79,135 @@ export function defaultConfig(): EngineConfig {
   return config;
 }
 
-/** The engine proxy; starts the worker on first call. */
-export function engine(): Engine {
-  if (!remote) {
-    worker = new Worker(new URL('../../workers/recommender.worker.ts', import.meta.url), { type: 'module', name: 'shelfwise-recommender' });
-    worker.addEventListener('error', (e) => {
-      reportBridgeError(`The recommender worker failed: ${e.message || 'could not start'}`);
-    });
-    worker.addEventListener('messageerror', () => reportBridgeError('A message from the recommender worker could not be read'));
-    remote = Comlink.wrap<EngineApi>(worker);
-  }
-  return remote;
+function spawn(): Life {
+  const worker = new Worker(new URL('../../workers/recommender.worker.ts', import.meta.url), { type: 'module', name: 'shelfwise-recommender' });
+  worker.addEventListener('error', (e) => {
+    reportBridgeError(`The recommender worker failed: ${e.message || 'could not start'}`);
+  });
+  worker.addEventListener('messageerror', () => reportBridgeError('A message from the recommender worker could not be read'));
+  let kill!: (reason: string) => void;
+  const died = new Promise<never>((_, reject) => {
+    kill = (reason) => reject(new WorkerDied(reason));
+  });
+  died.catch(() => undefined); // observed by `call`; never an unhandled rejection
+  return { worker, remote: Comlink.wrap<EngineApi>(worker), died, kill };
 }
 
-/**
- * Runs `init` once (later calls share it) and subscribes to status pushes. `init` never rejects
- * by contract; if the worker itself dies we still resolve, with the error in the status.
- */
-export function startEngine(config: EngineConfig = defaultConfig()): Promise<EngineStatus> {
-  if (!initPromise) {
-    const api = engine();
-    subscriptionId = api.subscribe(Comlink.proxy((s: EngineStatus) => offerStatus(s)));
-    subscriptionId.catch((e: unknown) => reportBridgeError(`Could not subscribe to engine status: ${errorText(e)}`));
-    initPromise = api.init(config).then(
+function current(): Life {
+  life ??= spawn();
+  return life;
+}
+
+/** Runs `init` once per worker (later calls share it) and subscribes to status pushes. */
+function initialise(l: Life): Promise<EngineStatus> {
+  if (!l.initPromise) {
+    const cfg: EngineConfig = { ...(config ?? defaultConfig()) };
+    const revision = engineStatusStore.get().revision;
+    // A restarted worker counts on from where the page is, so lists are fetched again.
+    if (revision > 0) cfg.revisionBase = revision + 1;
+    Promise.race([l.remote.subscribe(Comlink.proxy((s: EngineStatus) => offerStatus(s))), l.died]).catch((e: unknown) => {
+      if (!(e instanceof WorkerDied)) reportBridgeError(`Could not subscribe to engine status: ${errorText(e)}`);
+    });
+    l.initPromise = Promise.race([l.remote.init(cfg), l.died]).then(
       (status) => {
         offerStatus(status);
+        watch(l);
         return status;
       },
       (e: unknown) => {
+        if (e instanceof WorkerDied) return disabled ? engineStatusStore.get() : initialise(current());
         reportBridgeError(`Engine start failed: ${errorText(e)}`);
         return engineStatusStore.get();
       },
     );
   }
-  return initPromise;
+  return l.initPromise;
 }
 
-/** Stops the worker and forgets it; the next `engine()` starts a fresh one. */
-export async function stopEngine(): Promise<void> {
-  const api = remote;
-  const id = subscriptionId;
-  remote = undefined;
-  initPromise = undefined;
-  subscriptionId = undefined;
-  if (api && id) await Promise.race([id.then((n) => api.unsubscribe(n)), new Promise((r) => setTimeout(r, 200))]).catch(() => {});
-  if (api) api[Comlink.releaseProxy]();
-  worker?.terminate();
-  worker = undefined;
+/** Pings the worker; one that stays silent for DEAD_AFTER_MS is declared dead and replaced. */
+function watch(l: Life): void {
+  let lastAnswer = performance.now();
+  let waiting = false;
+  const timer = setInterval(() => {
+    if (life !== l) return clearInterval(timer);
+    if (performance.now() - lastAnswer > DEAD_AFTER_MS) {
+      clearInterval(timer);
+      restart(l, `the recommender worker stopped answering for ${DEAD_AFTER_MS / 1000} s`);
+      return;
+    }
+    if (waiting) return;
+    waiting = true;
+    l.remote.status().then(() => {
+      lastAnswer = performance.now();
+      waiting = false;
+    }, () => undefined);
+  }, HEARTBEAT_MS);
+}
+
+/** Replaces a dead worker: its pending calls fail over to the new one (see `call`). */
+function restart(dead: Life, reason: string): void {
+  if (life !== dead) return;
+  const now = performance.now();
+  restarts = restarts.filter((t) => now - t < RESTART_WINDOW_MS).concat(now);
+  life = undefined;
+  dead.worker.terminate();
+  dead.remote[Comlink.releaseProxy]();
+  if (restarts.length > MAX_RESTARTS) {
+    disabled = true;
+    reportBridgeError(`The recommender worker keeps stopping (${reason}); recommendations are off until the page is reloaded`);
+  } else {
+    console.warn(`[shelfwise] ${reason}; restarting it from the stored history`);
+  }
+  dead.kill(reason);
+  if (!disabled) void initialise(current());
+}
+
+/**
+ * Calls an engine method on the live worker. If the worker dies before answering, the call is
+ * made again on its replacement (every engine method is safe to repeat; an event whose write
+ * had not been acknowledged is recorded by the new worker).
+ */
+async function call(method: string, args: unknown[]): Promise<unknown> {
+  for (;;) {
+    if (disabled) throw new Error('The recommender is not running (its worker kept stopping)');
+    const l = current();
+    try {
+      await initialise(l);
+      const fn = (l.remote as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method];
+      return await Promise.race([fn(...args), l.died]);
+    } catch (e) {
+      if (!(e instanceof WorkerDied)) throw e;
+    }
+  }
+}
+
+/** Engine methods by name, each forwarded through `call`; starts the worker on first use. */
+const guarded = new Proxy({} as Engine, {
+  // Not a thenable: `then` stays undefined so the proxy can be returned from async code.
+  get: (_, method) => (typeof method === 'string' && method !== 'then' ? (...args: unknown[]) => call(method, args) : undefined),
+});
+
+/** The engine proxy; starts the worker on first call. */
+export function engine(): Engine {
+  return guarded;
+}
+
+/**
+ * Starts the worker and the engine once (later calls share it), with `config` for this and any
+ * restarted worker. `init` never rejects by contract; if the worker cannot run we still resolve,
+ * with the error in the status.
+ */
+export function startEngine(cfg?: EngineConfig): Promise<EngineStatus> {
+  config ??= cfg ?? defaultConfig();
+  return disabled ? Promise.resolve(engineStatusStore.get()) : initialise(current());
+}
+
+/**
+ * Fault injection for QA: terminates the worker the way the browser would (an out-of-memory
+ * kill), without telling the bridge; the heartbeat must notice and restart it.
+ */
+export function killWorkerForTest(): void {
+  life?.worker.terminate();
 }
 
 export function errorText(e: unknown): string {
