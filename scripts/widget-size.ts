@@ -10,7 +10,7 @@
  * `tsx scripts/widget-size.ts [dir]` prints the report and exits non-zero over budget; the widget
  * build (vite.widget.config.ts) runs the same report when it has written its files.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -48,32 +48,39 @@ export function importedSpecifiers(code: string): string[] {
   return [...found];
 }
 
+/** Gzip size of a file at level 9, as a static server would precompress it. */
+export function gzipSize(path: string): { bytes: number; gzip: number } {
+  const content = readFileSync(path);
+  return { bytes: content.length, gzip: gzipSync(content, { level: 9 }).length };
+}
+
 /**
- * Measures `dir`. Main-thread files are the entry and the closure of its imports; a worker is
- * started with `new Worker(new URL(…))`, which is not an import, so the worker and its chunks
- * fall outside the closure.
+ * The files of `dir` (relative, `/`-separated) that load with `entry` on the main thread: the
+ * entry and the closure of its imports. A worker is started with `new Worker(new URL(…))`,
+ * which is not an import, so the worker and its chunks fall outside the closure.
  */
+export function mainThreadFiles(dir: string, entry: string): Set<string> {
+  const main = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    const path = join(dir, file);
+    if (main.has(file) || !existsSync(path)) continue;
+    main.add(file);
+    for (const spec of importedSpecifiers(readFileSync(path, 'utf8'))) queue.push(posix.normalize(posix.join(posix.dirname(file), spec)));
+  }
+  return main;
+}
+
+/** Measures `dir`: every file, on the main thread or in the worker (see `mainThreadFiles`). */
 export function measureWidget(dir: string): WidgetSizes {
   const paths = listFiles(dir).filter((p) => !p.includes(`${sep}.vite${sep}`));
   const rel = (p: string) => relative(dir, p).split(sep).join('/');
-  const byRel = new Map(paths.map((p) => [rel(p), p]));
-  if (!byRel.has(ENTRY)) throw new Error(`${join(dir, ENTRY)} not found: run the widget build first`);
+  if (!paths.some((p) => rel(p) === ENTRY)) throw new Error(`${join(dir, ENTRY)} not found: run the widget build first`);
+  const main = mainThreadFiles(dir, ENTRY);
 
-  const main = new Set<string>();
-  const queue = [ENTRY];
-  while (queue.length > 0) {
-    const file = queue.pop()!;
-    if (main.has(file) || !byRel.has(file)) continue;
-    main.add(file);
-    const code = readFileSync(byRel.get(file)!, 'utf8');
-    for (const spec of importedSpecifiers(code)) queue.push(posix.normalize(posix.join(posix.dirname(file), spec)));
-  }
-
-  const files = [...byRel]
-    .map(([file, path]): WidgetFile => {
-      const content = readFileSync(path);
-      return { file, bytes: content.length, gzip: gzipSync(content, { level: 9 }).length, thread: main.has(file) ? 'main' : 'worker' };
-    })
+  const files = paths
+    .map((path): WidgetFile => ({ file: rel(path), ...gzipSize(path), thread: main.has(rel(path)) ? 'main' : 'worker' }))
     .sort((a, b) => (a.thread === b.thread ? a.file.localeCompare(b.file) : a.thread === 'main' ? -1 : 1));
   const sum = (t: WidgetFile['thread']) => files.filter((f) => f.thread === t).reduce((s, f) => s + f.gzip, 0);
   return {

@@ -1,0 +1,164 @@
+/**
+ * The benchmark suite (issue 6): how fast Shelfwise feels, how big it is, and how its cost grows
+ * with the catalogue. Runs the built storefront and the engine's code in Debian's Chromium.
+ *
+ *   npm run build && npm run bench [-- --out FILE.json] [--quick] [--dist DIR]
+ *
+ * Top-level figures are for the backend the engine chooses by itself; the same figures per
+ * backend go under `by_backend.<name>`. Prints a table, writes JSON with --out. Figures, not
+ * assertions: nothing fails on a number. --quick (the `npm test` smoke check) measures the
+ * chosen backend only, with fewer repetitions and no 1M-item catalogue.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BACKENDS, type BackendName } from '../src/shared/protocol';
+import { gzipSize, measureWidget } from '../scripts/widget-size';
+import { measureApp, type AppFigures } from './app';
+import { launchChromium, round, type Dist } from './lib';
+import { profileFirstVisit, type FirstVisitProfile } from './profile';
+import { buildBenchPages, measureIdb, measureStartSteps, measureWorker, serve, type CatalogSize, type WorkerFigures } from './worker-bench';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : dflt);
+const QUICK = args.includes('--quick');
+const OUT = opt('out', '');
+const DIST = opt('dist', 'dist');
+const APP_PORT = 4317;
+const PAGES_PORT = 4318;
+
+const P = QUICK
+  ? { events: 5, burst: 50, loads: 1, forcedLoads: 1, repeats: 5, sizes: ['demo', 100_000] as CatalogSize[], idbRuns: 1, idbRepeats: 3, profileRuns: 0 }
+  : { events: 15, burst: 50, loads: 5, forcedLoads: 3, repeats: 20, sizes: ['demo', 100_000, 1_000_000] as CatalogSize[], idbRuns: 3, idbRepeats: 5, profileRuns: 3 };
+
+type PerBackend = Omit<AppFigures, 'appWorkerHeapMb'> & Pick<WorkerFigures, 'fold_in_ms' | 'score_catalog_ms' | 'worker_heap_mb'>;
+
+function bundleSizes(dist: string) {
+  const kb = (bytes: number) => round(bytes / 1000);
+  // The app's main chunk: the module script index.html loads.
+  const main = /<script type="module"[^>]*src="\/?([^"]+)"/.exec(readFileSync(join(dist, 'index.html'), 'utf8'))?.[1];
+  if (!main) throw new Error(`${dist}/index.html has no module script`);
+  const widget = measureWidget(join(dist, 'shelfwise'));
+  return {
+    app_main: kb(gzipSize(join(dist, main)).gzip),
+    widget_entry: kb(widget.entryGzip),
+    widget_main_thread_total: kb(widget.mainThreadGzip),
+    worker_total: kb(widget.workerGzip),
+  };
+}
+
+async function main() {
+  const started = Date.now();
+  for (const f of ['index.html', 'shelfwise/shelfwise.js']) {
+    if (!existsSync(join(DIST, f))) throw new Error(`${join(DIST, f)} is missing: run \`npm run build\` first (or pass --dist DIR of a build)`);
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'shelfwise-bench-'));
+  const pagesDir = join(tmp, 'pages');
+  await buildBenchPages(pagesDir);
+  const app = await serve(DIST, APP_PORT);
+  const pages = await serve(pagesDir, PAGES_PORT);
+  const appUrl = `http://localhost:${APP_PORT}/`;
+  const pagesUrl = `http://localhost:${PAGES_PORT}/`;
+  const browser = await launchChromium();
+  const log = (msg: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0)} s] ${msg}`);
+  try {
+    // One throwaway load: browser start-up and server warm-up are not the shop's first visit.
+    const warmup = await browser.newContext();
+    await (await warmup.newPage()).goto(appUrl);
+    await warmup.close();
+    log('storefront, backend chosen by the engine');
+    const auto = await measureApp(browser, appUrl, 'auto', P);
+    const chosen = auto.backend as BackendName;
+    const backends = QUICK ? [chosen] : [...BACKENDS];
+    const byBackend: Record<string, PerBackend> = {};
+    const workerNotes: Record<string, Pick<WorkerFigures, 'tfjsMb' | 'errors'>> = {};
+    for (const b of backends) {
+      log(`engine in a worker on ${b}`);
+      const { tfjsMb, errors, ...worker } = await measureWorker(browser, pagesUrl, b, P.sizes, P.repeats);
+      workerNotes[b] = { tfjsMb, errors };
+      log(`storefront with ?backend=${b}`);
+      const { appWorkerHeapMb: _heap, ...appFigures } = QUICK ? auto : await measureApp(browser, appUrl, b, { ...P, loads: P.forcedLoads });
+      byBackend[b] = { ...appFigures, ...worker };
+    }
+    log('IndexedDB');
+    const { appendOneByOnePerS, readRecentGetAllMs, ...idb } = await measureIdb(browser, pagesUrl, P.idbRuns, P.idbRepeats);
+    let profile: FirstVisitProfile | undefined;
+    let startSteps: Record<string, number> | undefined;
+    if (P.profileRuns > 0) {
+      log('first-visit profile');
+      profile = await profileFirstVisit(browser, appUrl, P.profileRuns);
+      startSteps = await measureStartSteps(browser, pagesUrl, P.profileRuns);
+    }
+    const top = byBackend[chosen];
+    const { appWorkerHeapMb, ...autoFigures } = auto;
+    const report = {
+      ...autoFigures,
+      fold_in_ms: top.fold_in_ms,
+      score_catalog_ms: top.score_catalog_ms,
+      worker_heap_mb: top.worker_heap_mb,
+      ...idb,
+      bundle_gzip_kb: bundleSizes(DIST),
+      by_backend: byBackend,
+      meta: {
+        date: new Date().toISOString(),
+        machine: `${(await import('node:os')).cpus().length} cores, no GPU (WebGPU/WebGL on SwiftShader), Chromium ${browser.version()} headless, Node ${process.version}`,
+        command: `npm run bench -- ${args.join(' ')}`.trim(),
+        quick: QUICK,
+        seconds: round((Date.now() - started) / 1000),
+        repeats: P,
+        app_worker_heap_mb_demo: appWorkerHeapMb,
+        tfjs_backend_mb: Object.fromEntries(Object.entries(workerNotes).map(([b, n]) => [b, n.tfjsMb])),
+        errors: Object.values(workerNotes).flatMap((n) => n.errors),
+        idb_append_one_event_per_transaction_per_s: appendOneByOnePerS,
+        idb_read_recent_10k_getall_ms: readRecentGetAllMs,
+        first_visit_profile: profile,
+        engine_start_steps_ms: startSteps,
+      },
+    };
+    printTable(report, byBackend);
+    if (OUT) writeFileSync(OUT, JSON.stringify(report, null, 2) + '\n');
+    log(`done${OUT ? `, wrote ${OUT}` : ''}`);
+  } finally {
+    await browser.close();
+    await Promise.all([app.close(), pages.close()]);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+type Report = AppFigures & Pick<WorkerFigures, 'fold_in_ms' | 'score_catalog_ms' | 'worker_heap_mb'>;
+
+function printTable(top: Omit<Report, 'appWorkerHeapMb'> & { idb_append_events_per_s: number; idb_read_recent_10k_ms: Dist; bundle_gzip_kb: Record<string, number> }, byBackend: Record<string, PerBackend>) {
+  const d = (x: Dist | null | undefined) => (x ? `${x.p50} / ${x.p95}` : 'n/a');
+  const rows: [string, string, (f: PerBackend) => string][] = [
+    ['event → updated For you, p50 / p95 ms', '≤ 30 / ≤ 100', (f) => d(f.event_to_update_ms)],
+    ['event → on screen, p50 / p95 ms', '', (f) => d(f.event_to_render_ms)],
+    ['fold-in 10 events, p50 / p95 ms', '', (f) => d(f.fold_in_ms['10'])],
+    ['fold-in 50 events, p50 / p95 ms', '≤ 20 (p50)', (f) => d(f.fold_in_ms['50'])],
+    ['score + top-10 demo, p50 / p95 ms', '≤ 3 (p50)', (f) => d(f.score_catalog_ms.demo)],
+    ['score + top-10 100k, p50 / p95 ms', '≤ 15 (p50)', (f) => d(f.score_catalog_ms['100000'])],
+    ['score + top-10 1M, p50 / p95 ms', '≤ 150 (p50)', (f) => d(f.score_catalog_ms['1000000'])],
+    ['worker heap demo / 100k / 1M, MB', '≤ 100 at 100k', (f) => ['demo', '100000', '1000000'].map((k) => f.worker_heap_mb[k] ?? 'n/a').join(' / ')],
+    ['first carousel, cold / warm ms', '≤ 400 (cold)', (f) => `${f.first_carousel_ms.cold} / ${f.first_carousel_ms.warm}`],
+    ['first personal carousel, warm ms', '≤ 800', (f) => String(f.first_personal_carousel_ms.warm)],
+    ['long tasks in a 50-event burst, n / ms', '0', (f) => `${f.main_thread_long_tasks.count} / ${f.main_thread_long_tasks.total_ms}`],
+  ];
+  const names = Object.keys(byBackend);
+  const header = ['figure', 'target', `chosen: ${top.backend}`, ...names];
+  const body = rows.map(([label, target, get]) => [label, target, get(top as PerBackend), ...names.map((n) => get(byBackend[n]))]);
+  const b = top.bundle_gzip_kb;
+  body.push(
+    ['IndexedDB append, events/s (batched)', '≥ 20,000', String(top.idb_append_events_per_s)],
+    ['IndexedDB read 10k recent, p50 / p95 ms', '≤ 50', d(top.idb_read_recent_10k_ms)],
+    ['bundles gzip kB: app main / widget entry', '≤ 90 / ≤ 15', `${b.app_main} / ${b.widget_entry}`],
+    ['bundles gzip kB: widget main thread / worker', '≤ 70 / —', `${b.widget_main_thread_total} / ${b.worker_total}`],
+  );
+  const widths = header.map((_, i) => Math.max(...[header, ...body].map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  console.log(`\nShelfwise benchmarks (backend chosen: ${top.backend}: ${top.backend_reason})`);
+  console.log([line(header), ...body.map(line)].join('\n'));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
