@@ -60,6 +60,10 @@ async function main(): Promise<void> {
       `${report.variant === 'cold' ? ` ${m['cold_hr@10']!.toFixed(4)} (${m.cold_users} users) |` : ''} ` +
       `${report.timing.fold_in_and_score_ms.p50} / ${report.timing.fold_in_and_score_ms.p95} | ${report.backend} |`,
   );
+  const d = report.diversity;
+  console.log(`diversity (MMR λ ${d.lambda}): val HR@10 ${d['val_hr@10']} vs ${d['val_hr@10_undiversified']} undiversified (${(d.val_relative_change * 100).toFixed(1)}%); ` +
+    `ILD@10 ${d['intra_list_diversity@10']} vs ${d['intra_list_diversity@10_undiversified']}; coverage@10 ${d['catalog_coverage@10']} vs ${d['catalog_coverage@10_undiversified']}`);
+  console.log(`cold start HR@10 from the first 1 / 2 / 3 events: ${(['1', '2', '3'] as const).map((j) => report.cold_start_curve[j]['hr@10']).join(' / ')}`);
   console.log(`split: test_users_sha256 ${report.split.test_users_sha256}`);
   if (values.out) {
     writeFileSync(values.out, JSON.stringify(report, null, 2) + '\n');

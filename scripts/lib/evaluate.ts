@@ -9,7 +9,7 @@ import { buildSequences, parseDataset, splitFingerprints, splitSequences } from 
 import { DEFAULT_FUSION, type FusionWeights } from '../../src/shared/model-manifest';
 import { MetricsMean, quantile, rankOfTarget, round4, type RankingMetrics } from '../../src/core/metrics';
 import { tuneFusionWeights, tuningCase, type TuningCase } from '../../src/core/tune-fusion';
-import { createEngine, type Engine } from '../../src/engine/engine';
+import { createEngine, DIVERSITY_LAMBDA, type Engine } from '../../src/engine/engine';
 import type { CatalogFile } from '../../src/shared/catalog';
 import type { BackendName, ShopperEventInput } from '../../src/shared/protocol';
 import { MemoryEventLog } from '../../src/store/event-log';
@@ -35,6 +35,22 @@ export interface EvalReport {
   validation?: RankingMetrics & { users: number };
   split: { test_users_sha256: string; val_users_sha256: string; train_users: number; items: number };
   config: { model: Omit<BaseModelOptions, 'onProgress'>; fusion: FusionWeights; event_type: string; tuned: boolean };
+  /** MMR diversity: its cost in HR@10 on validation users, and what it buys on the test lists. */
+  diversity: {
+    lambda: number;
+    'val_hr@10_undiversified': number;
+    'val_hr@10': number;
+    /** (diversified − undiversified) / undiversified on validation users. */
+    val_relative_change: number;
+    /** Mean over test users of the top 10's mean pairwise dissimilarity (1 − cosine). */
+    'intra_list_diversity@10': number;
+    'intra_list_diversity@10_undiversified': number;
+    /** Share of the catalogue in any test user's top 10. */
+    'catalog_coverage@10': number;
+    'catalog_coverage@10_undiversified': number;
+  };
+  /** Cold start: HR@10 of the next item from a test user's first 1, 2, 3 events. */
+  cold_start_curve: Record<'1' | '2' | '3', { 'hr@10': number; users: number }>;
   timing: { base_training_s: number; tuning_s: number; fold_in_and_score_ms: { p50: number; p95: number; mean: number } };
   backend: string;
 }
@@ -86,22 +102,54 @@ export async function evaluate(
   }
   const tuningSeconds = (performance.now() - t1) / 1000;
 
+  /** The target's rank in the list as shown; past its end only "> 100" matters. */
+  const rankFor = async (foldIn: ArrayLike<number>, target: number, lambda?: number) => {
+    const r = await engine.scoreHistory(events(foldIn), fusion, 100, lambda);
+    const shown = r.top.indexOf(target);
+    return { ...r, rank: shown >= 0 ? shown + 1 : Math.max(r.top.length + 1, rankOfTarget(r.scores, target, foldIn)) };
+  };
+
+  // What diversity costs, measured where tuning happens: on validation users.
+  const valPlain = new MetricsMean();
+  const valDiverse = new MetricsMean();
+  const nVal = Math.min(Math.max(opts.tuneUsers, 500), split.val.users.length);
+  for (let v = 0; v < nVal; v++) {
+    valPlain.add((await rankFor(split.val.foldIn[v], split.val.target[v], 1)).rank);
+    valDiverse.add((await rankFor(split.val.foldIn[v], split.val.target[v])).rank);
+  }
+
   const all = new MetricsMean();
   const cold = new MetricsMean();
   const times: number[] = [];
+  let ild = 0, ildPlain = 0;
+  const covered = new Set<number>(), coveredPlain = new Set<number>();
   const nTest = opts.maxTestUsers > 0 ? Math.min(opts.maxTestUsers, split.test.users.length) : split.test.users.length;
   for (let t = 0; t < nTest; t++) {
     const foldIn = split.test.foldIn[t];
     const target = split.test.target[t];
     const start = performance.now();
-    const { scores, top } = await engine.scoreHistory(events(foldIn), fusion, 100);
+    const { rank, top, diversity } = await rankFor(foldIn, target);
     times.push(performance.now() - start);
-    // The rank in the list as shown (new-item slots included); past its end only "> 100" matters.
-    const shown = top.indexOf(target);
-    const rank = shown >= 0 ? shown + 1 : Math.max(top.length + 1, rankOfTarget(scores, target, foldIn));
     all.add(rank);
     if (split.isCold?.(target)) cold.add(rank);
+    ild += diversity;
+    for (const i of top.slice(0, 10)) covered.add(i);
+    const plain = await engine.scoreHistory(events(foldIn), fusion, 10, 1);
+    ildPlain += plain.diversity;
+    for (const i of plain.top) coveredPlain.add(i);
     if ((t + 1) % 1000 === 0) opts.log(`  ${t + 1}/${nTest} test users, HR@10 so far ${all.mean()['hr@10']}`);
+  }
+
+  // Cold start: the first j events of each test user with at least j + 1, and the next item.
+  const curve = {} as EvalReport['cold_start_curve'];
+  for (const j of [1, 2, 3] as const) {
+    const m = new MetricsMean();
+    for (let t = 0; t < nTest; t++) {
+      const seq = [...split.test.foldIn[t], split.test.target[t]];
+      if (seq.length > j) m.add((await rankFor(seq.slice(0, j), seq[j])).rank);
+    }
+    curve[j] = { 'hr@10': m.mean()['hr@10'], users: m.count };
+    opts.log(`  cold start, first ${j} event(s): HR@10 ${curve[j]['hr@10']} (${m.count} users)`);
   }
   const metrics: EvalReport['metrics'] = all.mean();
   if (opts.cold) {
@@ -117,6 +165,17 @@ export async function evaluate(
     validation,
     split: { ...fingerprints, train_users: split.trainUsers.length, items: nItems },
     config: { model: modelOptions, fusion, event_type: EVENT_TYPE, tuned: validation !== undefined },
+    diversity: {
+      lambda: DIVERSITY_LAMBDA,
+      'val_hr@10_undiversified': valPlain.mean()['hr@10'],
+      'val_hr@10': valDiverse.mean()['hr@10'],
+      val_relative_change: round4((valDiverse.mean()['hr@10'] - valPlain.mean()['hr@10']) / Math.max(valPlain.mean()['hr@10'], 1e-9)),
+      'intra_list_diversity@10': round4(ild / Math.max(nTest, 1)),
+      'intra_list_diversity@10_undiversified': round4(ildPlain / Math.max(nTest, 1)),
+      'catalog_coverage@10': round4(covered.size / nItems),
+      'catalog_coverage@10_undiversified': round4(coveredPlain.size / nItems),
+    },
+    cold_start_curve: curve,
     timing: {
       base_training_s: round4(trainingSeconds),
       tuning_s: round4(tuningSeconds),

@@ -1,12 +1,15 @@
 import { borrowFromProxies, textProxies, type TextProxies } from '../core/cold-items';
 import { ContentIndex, type SparseVector } from '../core/content-index';
 import { rankWithNewItemSlots, type NewItemSlots } from '../core/new-item-slots';
+import { embeddingSimilarity, mmrRerank, type Similarity } from '../core/diversity';
+import { applyRules, clampCount, placePins } from '../core/merchant-rules';
+import type { ResolvedMerchantConfig } from '../shared/merchant-config';
 import { dominantSignal, type Fused, type Signal } from '../core/fusion';
 import type { FusionWeights, SignalName } from '../shared/model-manifest';
 import type { ShopperHistory } from '../core/history';
 import { mostSimilarRow, spreadNeighbours, type SpreadResult } from '../core/signals';
 import type { BaseModel } from '../model/load-model';
-import type { CatalogItem, Reason, RecommendedItem } from '../shared/protocol';
+import type { CatalogItem, Reason, RecommendedItem, Surface } from '../shared/protocol';
 
 /**
  * Everything known about the catalogue, indexed by catalogue position: items, text index, and
@@ -47,7 +50,15 @@ export class CatalogModel {
       this.isNew = new Uint8Array(this.n);
       for (const c of this.proxies.items) this.isNew[c] = 1;
     }
+    const rowSimilarity = model ? embeddingSimilarity(model.embeddings, model.d) : undefined;
+    this.similarity = (a, b) => {
+      const ra = this.rowOf[a], rb = this.rowOf[b];
+      return rowSimilarity && ra >= 0 && rb >= 0 ? rowSimilarity(ra, rb) : this.content.similarity(a, b);
+    };
   }
+
+  /** How alike two items are (0..1): embedding cosine where the model knows both, else title text. */
+  readonly similarity: Similarity;
 
   /**
    * Slots for new items in a personal list (see `rankWithNewItemSlots`): every 5th position, for
@@ -140,9 +151,44 @@ export interface ExplainContext {
   query?: string;
 }
 
+/** How a list is cut from its scores: the merchant's rules and the diversity strength. */
+export interface ListPolicy {
+  surface: Surface;
+  merchant: ResolvedMerchantConfig;
+  /** The shopper's purchases (catalogue positions), excluded where the merchant says so. */
+  purchased: ReadonlySet<number>;
+  /** MMR λ: 1 keeps the score order, lower trades relevance for variety. */
+  lambda: number;
+}
+
+/** MMR re-ranks the first positions (what a carousel shows) from a pool of the best candidates. */
+const MMR_HEAD = 12;
+const MMR_POOL = 40;
+
 /**
- * Ranks the fused scores and explains each pick by the signal that contributed most, naming
- * the history (or anchor) item behind that signal.
+ * The items of a list, best first: merchant exclusions and boosts, the new-item slots, MMR
+ * diversity over the head, pinned items in front, and the merchant's minimum and maximum.
+ */
+export function selectList(
+  cat: CatalogModel,
+  scores: Float32Array,
+  k: number,
+  exclude: (i: number) => boolean,
+  policy: ListPolicy,
+  slots?: NewItemSlots,
+): { items: number[]; scores: Float32Array; pinned: ReadonlySet<number> } {
+  const rules = applyRules(policy.surface, scores, cat.items, policy.merchant, policy.purchased);
+  const pinned = rules.pinned.filter((i) => !exclude(i));
+  const ranked = rankWithNewItemSlots(rules.scores, Math.max(k, MMR_POOL), (i) => exclude(i) || rules.exclude(i), slots);
+  const head = mmrRerank(ranked.slice(0, MMR_POOL), (i) => rules.scores[i], cat.similarity, Math.min(k, MMR_HEAD), policy.lambda);
+  const inHead = new Set(head);
+  const diverse = head.concat(ranked.filter((i) => !inHead.has(i)));
+  return { items: clampCount(placePins(pinned, diverse, k), policy.merchant), scores: rules.scores, pinned: new Set(pinned) };
+}
+
+/**
+ * Ranks the fused scores (see `selectList`) and explains each pick by the signal that contributed
+ * most, naming the history (or anchor) item behind that signal.
  */
 export function rankAndExplain(
   cat: CatalogModel,
@@ -150,13 +196,19 @@ export function rankAndExplain(
   k: number,
   exclude: (i: number) => boolean,
   ctx: ExplainContext,
+  policy: ListPolicy,
   slots?: NewItemSlots,
 ): RecommendedItem[] {
-  return rankWithNewItemSlots(fused.total, k, exclude, slots).map((i) => {
+  const { items, scores, pinned } = selectList(cat, fused.total, k, exclude, policy, slots);
+  return items.map((i) => {
+    if (pinned.has(i)) return toRecommended(cat, i, scores[i], FEATURED);
     const signal = dominantSignal(fused, i) ?? 'popularity';
-    return toRecommended(cat, i, fused.total[i], explain(cat, i, signal, ctx));
+    return toRecommended(cat, i, scores[i], explain(cat, i, signal, ctx));
   });
 }
+
+/** A pinned item is there because the shop put it there, and says so. */
+export const FEATURED: Reason = { kind: 'featured', text: 'Featured by the shop' };
 
 function explain(cat: CatalogModel, i: number, signal: SignalName, ctx: ExplainContext): Reason {
   const named = (j: number) => (j >= 0 ? { title: cat.items[j].title, id: cat.items[j].id } : undefined);

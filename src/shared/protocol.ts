@@ -56,7 +56,8 @@ export type ReasonKind =
   | 'taste' // Matches what you've been browsing
   | 'trending' // Popular right now
   | 'recent' // You viewed this
-  | 'catalogue'; // No model to rank with: shown in catalogue order
+  | 'catalogue' // No model to rank with: shown in catalogue order
+  | 'featured'; // Pinned by the merchant's rules
 
 export interface Reason {
   kind: ReasonKind;
@@ -123,6 +124,8 @@ export interface EngineConfig {
   catalogUrl: string;
   /** URL of the model manifest (see `model-manifest.ts`). */
   modelUrl: string;
+  /** URL of the merchant's rules (see `merchant-config.ts`); the defaults without one. */
+  merchantUrl?: string;
   /** Force a backend (`?backend=` in the demo); without it the engine chooses. */
   backend?: BackendName;
   /**

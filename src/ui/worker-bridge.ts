@@ -73,7 +73,7 @@ export function backendFromUrl(search: string = location.search): BackendName | 
 }
 
 export function defaultConfig(): EngineConfig {
-  const config: EngineConfig = { catalogUrl: '/catalog.json', modelUrl: '/model/manifest.json' };
+  const config: EngineConfig = { catalogUrl: '/catalog.json', modelUrl: '/model/manifest.json', merchantUrl: '/merchant.json' };
   const backend = backendFromUrl();
   if (backend) config.backend = backend;
   return config;

@@ -11,6 +11,8 @@ export interface WidgetConfig {
   catalogUrl: string;
   /** Absolute URL of the model manifest. */
   modelUrl: string;
+  /** Absolute URL of the merchant's rules (`data-merchant`); none: the defaults. */
+  merchantUrl?: string;
   /** Product link pattern; `{id}` is replaced by the URL-encoded item id. */
   productUrl: string;
   /** Forces a tfjs backend (QA, benchmarks); the engine chooses without it. */
@@ -27,13 +29,15 @@ export const MAX_LIMIT = 24;
 /** The subset of `DOMStringMap` the widget reads (`script.dataset`). */
 export type ScriptData = Readonly<Record<string, string | undefined>>;
 
-/** Reads `data-catalog`, `data-model`, `data-product-url` and `data-backend`, resolved against `baseUri`. */
+/** Reads `data-catalog`, `data-model`, `data-merchant`, `data-product-url` and `data-backend`, resolved against `baseUri`. */
 export function readConfig(data: ScriptData, baseUri: string): WidgetConfig {
   const config: WidgetConfig = {
     catalogUrl: new URL(data.catalog?.trim() || DEFAULT_CATALOG, baseUri).href,
     modelUrl: new URL(data.model?.trim() || DEFAULT_MODEL, baseUri).href,
     productUrl: data.productUrl?.includes('{id}') ? data.productUrl.trim() : DEFAULT_PRODUCT_URL,
   };
+  const merchant = data.merchant?.trim();
+  if (merchant) config.merchantUrl = new URL(merchant, baseUri).href;
   const backend = data.backend?.trim();
   if (backend && (BACKENDS as readonly string[]).includes(backend)) config.backend = backend as BackendName;
   return config;
@@ -46,6 +50,7 @@ export function readConfig(data: ScriptData, baseUri: string): WidgetConfig {
 export function engineConfig(config: WidgetConfig): EngineConfig {
   const engine: EngineConfig = { catalogUrl: config.catalogUrl, modelUrl: config.modelUrl, deferBackend: true };
   if (config.backend) engine.backend = config.backend;
+  if (config.merchantUrl) engine.merchantUrl = config.merchantUrl;
   return engine;
 }
 

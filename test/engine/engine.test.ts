@@ -123,7 +123,8 @@ describe('engine on the synthetic checkerboard', () => {
     expect(trending.items).toHaveLength(5);
     expect(trending.items.every((it) => it.reason.kind === 'trending')).toBe(true);
     const scores = trending.items.map((it) => it.score);
-    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    // Diversity may reorder the rest, never the most popular item.
+    expect(scores[0]).toBe(Math.max(...scores));
     const forYou = await engine.recommend({ surface: 'for-you', k: 5 });
     expect(forYou.personal).toBe(false);
   });

@@ -33,12 +33,13 @@ describe('network paths in shipped code', () => {
     ]);
   });
 
-  it('that one fetch is only ever given the catalogue and model URLs', () => {
+  it('that one fetch is only ever given the catalogue, model and merchant-rules URLs', () => {
     const engine = readFileSync(join(ROOT, 'src/engine/engine.ts'), 'utf8');
     const callers = engine.split('\n').filter((l) => l.includes('this.fetchBytes') && !l.includes('this.fetchBytes =')).map((l) => l.trim());
     expect(callers).toEqual([
       'this.fetchBytes(catalogueUrl).then((bytes) => validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items),',
       "loadBaseModel(new URL(config.modelUrl, base).href, this.fetchBytes, (f) => this.setState({ progress: 0.1 + 0.6 * f })),",
+      'config.merchantUrl ? this.fetchBytes(new URL(config.merchantUrl, base).href).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown) : undefined,',
     ]);
   });
 });
