@@ -42,3 +42,35 @@ export function createRng(seed: number): Rng {
     },
   };
 }
+
+/**
+ * Gamma(shape, 1) by Marsaglia & Tsang (2000); shapes below 1 use the boost
+ * Gamma(a) = Gamma(a + 1) · U^(1/a), since the method needs a ≥ 1.
+ */
+export function sampleGamma(rng: Rng, shape: number): number {
+  if (!(shape > 0) || !Number.isFinite(shape)) throw new RangeError(`gamma shape must be positive, got ${shape}`);
+  if (shape < 1) {
+    let u = 0;
+    while (u === 0) u = rng.next(); // 0^(1/a) would give an exact 0
+    return sampleGamma(rng, shape + 1) * Math.pow(u, 1 / shape);
+  }
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number, v: number;
+    do {
+      x = rng.gaussian();
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = rng.next();
+    if (u < 1 - 0.0331 * x ** 4) return d * v; // fast squeeze accepts most draws
+    if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+/** Beta(a, b) as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b). */
+export function sampleBeta(rng: Rng, a: number, b: number): number {
+  const x = sampleGamma(rng, a);
+  return x / (x + sampleGamma(rng, b));
+}
