@@ -7,13 +7,12 @@ const LABEL: Record<OutcomeBit, string> = { clicked: 'CTR', converted: 'Conversi
 
 const escape = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
+const pct = (x: number) => (Number.isFinite(x) ? `${x < 0 ? '−' : ''}${Math.abs(x * 100).toFixed(1)}%` : '–');
 const pp = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} pp`;
 
 function rateCell(e: { estimate: number; ci95: [number, number] }): string {
-  // The unbiased estimate can stray outside [0, 1] on few reports (report.json keeps it raw).
-  const shown = Math.min(1, Math.max(0, e.estimate));
-  return `<td><strong>${pct(shown)}</strong><br><small>95% CI ${pct(e.ci95[0])} – ${pct(e.ci95[1])}</small></td>`;
+  // Shown raw, even below 0%: clamping would hide that the comparisons use the unbiased value.
+  return `<td><strong>${pct(e.estimate)}</strong><br><small>95% CI ${pct(e.ci95[0])} – ${pct(e.ci95[1])}</small></td>`;
 }
 
 function comparisonRow(c: VariantComparison): string {
@@ -44,7 +43,8 @@ ${s.comparisons.map(comparisonRow).join('\n') || '<tr><td colspan="4">Only one v
 </tbody></table>
 <p><small>A verdict appears only when the 95% interval of the difference excludes zero (family-wise,
 Bonferroni, when several variants are compared). CTR: share of device-days with a click on a
-recommendation; conversion: share with an add-to-cart or purchase after such a click.</small></p>`;
+recommendation; conversion: share with an add-to-cart or purchase after such a click. An estimate
+can fall below 0% or above 100% where the noise outweighs few reports; read the interval.</small></p>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Shelfwise report</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -21,6 +21,21 @@ export interface VariantTruth {
   conversion: number;
 }
 
+/**
+ * The issue's scenario, shared by the simulation test and `collector/simulate.ts` so that the
+ * documented figures are the tested ones. The CTR gap is one that 10,000 device-days at ε = 1 per
+ * bit detect reliably (a 0.08 vs 0.12 gap needs about 20,000 for 80% power).
+ */
+export const SCENARIO = {
+  truths: [
+    { name: 'control', ctr: 0.08, conversion: 0.02 },
+    { name: 'fusion-b', ctr: 0.16, conversion: 0.04 },
+  ] as VariantTruth[],
+  devices: 10_000,
+  epsilon: 1,
+  seed: 4,
+};
+
 export interface SimulationResult {
   summary: Summary;
   /** HTTP status of every report, by count. */

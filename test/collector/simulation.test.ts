@@ -5,13 +5,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { predictedStdError } from '../../src/core/ldp';
 import { OUTCOME_BITS } from '../../src/shared/report';
-import { simulate, type SimulationResult, type VariantTruth } from '../../collector/simulate-devices';
+import { SCENARIO, simulate, type SimulationResult } from '../../collector/simulate-devices';
 
-export const TRUTHS: VariantTruth[] = [
-  { name: 'control', ctr: 0.08, conversion: 0.02 },
-  { name: 'fusion-b', ctr: 0.16, conversion: 0.04 },
-];
-const DEVICES = 10_000, EPSILON = 1, SEED = 4;
+const { truths: TRUTHS, devices: DEVICES, epsilon: EPSILON, seed: SEED } = SCENARIO;
 
 describe('10,000 devices through the real collector', () => {
   let full: SimulationResult, half: SimulationResult;
