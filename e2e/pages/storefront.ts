@@ -154,7 +154,7 @@ export class YourDataPanel {
   readonly resumeButton: Locator;
   /** The line saying whether personalisation is on or paused (`data-paused`). */
   readonly state: Locator;
-  /** The learned-interest bars; each is an image named "{category}, {n}% of your activity". */
+  /** The learned-interest bars; each is an image named "{interest}, {n}% of your activity". */
   readonly interestBars: Locator;
   readonly recentEvents: Locator;
 
@@ -175,8 +175,4 @@ export class YourDataPanel {
     return this.root.locator(`[data-count="${type}"]`);
   }
 
-  /** The bar of one category. */
-  interestBar(category: string): Locator {
-    return this.root.getByRole('img', { name: new RegExp(`^${category.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, \\d+% of your activity$`) });
-  }
 }

@@ -7,13 +7,14 @@ import { loadBaseModel, type BaseModel, type FetchBytes } from '../model/load-mo
 import { validateCatalog } from '../shared/catalog';
 import {
   EVENT_TYPES, SURFACES,
-  type BackendName, type CatalogItem, type EngineConfig, type EngineStatus, type ExportedData, type RecommendationList,
+  type BackendName, type CatalogItem, type EngineConfig, type EngineStatus, type Interest, type Reason, type ExportedData, type RecommendationList,
   type RecommendRequest, type ShopperEvent, type ShopperEventInput, type Surface,
 } from '../shared/protocol';
 import { openEventLog, type EventLog } from '../store/event-log';
 import { anchorSignals, CatalogModel, FEATURED, forYouSignals, rankAndExplain, selectList, toRecommended, type ListPolicy } from './ranker';
 import { applyRules, clampCount } from '../core/merchant-rules';
 import { intraListDiversity } from '../core/diversity';
+import { interestProfile, titleWordStats, type InterestCatalog, type ShopperInterest } from '../core/interests';
 import { defaultMerchantConfig, validateMerchantConfig, type ResolvedMerchantConfig } from '../shared/merchant-config';
 
 export interface EngineOptions {
@@ -48,7 +49,17 @@ const META_SETTINGS = 'settings';
 /** The shopper's own settings, kept beside their log. */
 interface Settings {
   paused: boolean;
+  /**
+   * Interests the shopper removed: item id → when. Events of these items up to then no longer
+   * drive recommendations (they stay in the log until erased); a later event counts again.
+   */
+  removed?: Record<string, number>;
 }
+
+/** The interest profile looks at this many of the most recent distinct items. */
+const INTEREST_ITEMS = 300;
+/** An `interest` list is anchored on this many of the interest's strongest items. */
+const INTEREST_ANCHORS = 8;
 
 /** Cache Storage of the catalogue and model, so a returning shopper is served offline too. */
 export const ASSET_CACHE = 'shelfwise-assets-v1';
@@ -98,6 +109,11 @@ export class Engine {
   private events: ShopperEvent[] = [];
   private history: ShopperHistory = summarizeHistory([]);
   private userVector?: Float32Array;
+  /** The shopper's interests, recomputed with every learning step. */
+  private profile: ShopperInterest[] = [];
+  private removed: Record<string, number> = {};
+  /** Title word statistics for naming interests, built on first need. */
+  private interestCatalog?: InterestCatalog;
   /** The merchant's rules (`EngineConfig.merchantUrl`); the defaults without one. */
   private merchant: ResolvedMerchantConfig = defaultMerchantConfig();
   private state: EngineStatus = {
@@ -190,7 +206,7 @@ export class Engine {
   async setPaused(paused: boolean): Promise<void> {
     await this.initDone;
     await this.whenIdle();
-    await this.log?.setMeta(META_SETTINGS, { paused } satisfies Settings);
+    await this.log?.setMeta(META_SETTINGS, { paused, removed: this.removed } satisfies Settings);
     this.setState({ paused, revision: this.state.revision + 1 });
     this.announce();
   }
@@ -228,6 +244,19 @@ export class Engine {
         const { signals, ctx } = await this.forYouSignals(history, this.userVector, weights);
         const items = rankAndExplain(cat, fuse(signals, cat.n), k, seenNotBought(history), ctx, policy, cat.newItemSlots(contentOf(signals)));
         return { surface: 'for-you', items, personal: true };
+      }
+      case 'interest': {
+        const interest = req.interest === undefined ? this.profile[0] : this.profile.find((p) => p.key === req.interest);
+        if (this.state.paused || !interest) return { surface: 'interest', items: [], personal: false };
+        const anchors = interest.items.slice(0, INTEREST_ANCHORS);
+        const rows = cat.toRows(anchors);
+        const cf = this.cf && rows.items.length > 0 ? await this.cf.scoreAll(await this.cf.foldIn(rows.items, rows.weights)) : undefined;
+        const { signals, ctx } = anchorSignals(cat, anchors, cf, weights);
+        const items = rankAndExplain(cat, fuse(signals, cat.n), k, seenNotBought(history), ctx, policy).map((it) => ({
+          ...it,
+          reason: interestReason(it.reason, interest.name),
+        }));
+        return { surface: 'interest', items, personal: true, interest: { key: interest.key, name: interest.name } };
       }
       case 'because-you-viewed':
       case 'bought-together': {
@@ -319,7 +348,37 @@ export class Engine {
       format: 'shelfwise-export', version: 1, exportedAt: new Date(this.now()).toISOString(),
       events: stored.map(({ seq: _seq, ...e }) => e as ShopperEvent),
       aggregates,
+      settings: { paused: this.state.paused, removedInterestItems: this.removed },
     };
+  }
+
+  /** The shopper's interests, strongest first (what "Your data" shows). */
+  async interests(): Promise<Interest[]> {
+    await this.initDone;
+    const cat = this.cat;
+    if (!cat) return [];
+    return this.profile.map((p) => ({ key: p.key, name: p.name, share: p.weight, items: p.items.slice(0, 5).map((i) => cat.items[i]) }));
+  }
+
+  /**
+   * Removes an interest: its items' events so far stop driving recommendations (they stay in the
+   * log, and in an export, until erased). False if there is no such interest.
+   */
+  async removeInterest(key: string): Promise<boolean> {
+    await this.initDone;
+    await this.whenIdle();
+    const interest = this.profile.find((p) => p.key === key);
+    const cat = this.cat;
+    if (!interest || !cat) return false;
+    const now = this.now();
+    const removed = { ...this.removed };
+    for (const i of interest.items) removed[cat.items[i].id] = now;
+    await this.log?.setMeta(META_SETTINGS, { paused: this.state.paused, removed } satisfies Settings);
+    this.removed = removed;
+    this.scheduleLearning();
+    await this.learning;
+    this.announce();
+    return true;
   }
 
   /** Erases the log and everything learned from it; lists drop back to non-personal at once. */
@@ -332,6 +391,8 @@ export class Engine {
     this.events = [];
     this.history = summarizeHistory([]);
     this.userVector = undefined;
+    this.profile = [];
+    this.removed = {};
     this.setState({ eventCount: 0, revision: this.state.revision + 1 });
     this.announce();
   }
@@ -352,6 +413,7 @@ export class Engine {
     }
     const settings = await this.log.getMeta<Settings>(META_SETTINGS).catch(() => undefined);
     if (settings?.paused) this.setState({ paused: true });
+    this.removed = settings?.removed ?? {};
     this.setState({ persistent: this.log.persistent, eventCount: this.events.length, detail: 'Loading catalogue and model', progress: 0.1 });
 
     // Catalogue and model download in parallel; the model is optional, the catalogue is not.
@@ -553,12 +615,20 @@ export class Engine {
     await Promise.allSettled([...this.writesInFlight]);
     const [stored, settings] = await Promise.all([this.log!.all(), this.log!.getMeta<Settings>(META_SETTINGS)]);
     this.events = stored.map(({ seq: _seq, ...e }) => e as ShopperEvent);
+    this.removed = settings?.removed ?? {};
     this.setState({ eventCount: this.events.length, paused: settings?.paused ?? false });
     this.scheduleLearning();
     await this.learning;
   }
 
-  private summarize(events: readonly ShopperEventInput[] = this.events): ShopperHistory {
+  /** The log without the events of removed interests. */
+  private activeEvents(): ShopperEvent[] {
+    const removed = this.removed;
+    if (Object.keys(removed).length === 0) return this.events;
+    return this.events.filter((e) => e.type === 'search' || !(removed[e.itemId] >= e.ts));
+  }
+
+  private summarize(events: readonly ShopperEventInput[] = this.activeEvents()): ShopperHistory {
     const cat = this.cat;
     const mapped: HistoryEvent[] = events.map((e) =>
       e.type === 'search' ? { type: 'search', item: -1, query: e.query } : { type: e.type, item: cat?.indexOf.get(e.itemId) ?? -1 },
@@ -587,6 +657,7 @@ export class Engine {
   private async learn(): Promise<void> {
     const cat = this.cat;
     this.history = this.summarize();
+    this.profile = this.interestProfile(this.history);
     if (!cat?.model || !this.cf) {
       this.setState({ revision: this.state.revision + 1 });
       return;
@@ -607,6 +678,20 @@ export class Engine {
     const lastRow = history.items.length > 0 ? cat.rowOf[history.items[0]] : -1;
     const last = this.cf && lastRow >= 0 && weights.lastItem !== 0 ? await this.cf.scoreAll(this.embeddingOf(lastRow)) : undefined;
     return forYouSignals(cat, history, cf, last, weights);
+  }
+
+  /** Groups the recent history into named interests (see `core/interests.ts`). */
+  private interestProfile(history: ShopperHistory): ShopperInterest[] {
+    const cat = this.cat;
+    if (!cat || history.items.length === 0) return [];
+    this.interestCatalog ??= {
+      titles: cat.items.map((it) => it.title),
+      categories: cat.items.map((it) => it.category),
+      words: titleWordStats(cat.items.map((it) => it.title)),
+    };
+    const n = Math.min(history.items.length, INTEREST_ITEMS);
+    const embedding = (i: number) => (cat.model && cat.rowOf[i] >= 0 ? this.embeddingOf(cat.rowOf[i]) : undefined);
+    return interestProfile({ items: history.items.subarray(0, n), weights: history.weights.subarray(0, n), embedding }, this.interestCatalog);
   }
 
   private embeddingOf(row: number): Float32Array {
@@ -669,6 +754,15 @@ export function createEngine(options?: EngineOptions): Engine {
 function seenNotBought(history: ShopperHistory): (i: number) => boolean {
   const seen = new Set<number>(history.items);
   return (i) => seen.has(i) && !history.purchased.has(i);
+}
+
+/** An `interest` list's cards say so, naming the interest (or that it is popular there). */
+function interestReason(reason: Reason, name: string): Reason {
+  if (reason.kind === 'featured') return reason;
+  if (reason.signal === 'popularity' || reason.kind === 'trending') return { kind: 'trending', text: `Trending in ${name}`, signal: reason.signal };
+  const out: Reason = { kind: 'interest', text: `Matches your interest in ${name}`, signal: reason.signal };
+  if (reason.sourceItemId) out.sourceItemId = reason.sourceItemId;
+  return out;
 }
 
 function contentOf(signals: Signal[]): Float32Array {

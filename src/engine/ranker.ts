@@ -203,7 +203,7 @@ export function rankAndExplain(
   return items.map((i) => {
     if (pinned.has(i)) return toRecommended(cat, i, scores[i], FEATURED);
     const signal = dominantSignal(fused, i) ?? 'popularity';
-    return toRecommended(cat, i, scores[i], explain(cat, i, signal, ctx));
+    return toRecommended(cat, i, scores[i], { ...explain(cat, i, signal, ctx), signal });
   });
 }
 

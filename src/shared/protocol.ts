@@ -1,3 +1,5 @@
+import type { SignalName } from './model-manifest';
+
 /**
  * Wire types between the page and the recommender worker. Everything here is plain,
  * structured-cloneable data: it crosses the Comlink boundary and is what the store keeps.
@@ -29,13 +31,14 @@ export type ShopperEvent = ShopperEventInput & {
 };
 
 /** The carousels Shelfwise renders; the value is the `data-surface` attribute. */
-export type Surface = 'for-you' | 'because-you-viewed' | 'bought-together' | 'trending' | 'recently-viewed';
+export type Surface = 'for-you' | 'because-you-viewed' | 'bought-together' | 'trending' | 'recently-viewed' | 'interest';
 export const SURFACES: readonly Surface[] = [
   'for-you',
   'because-you-viewed',
   'bought-together',
   'trending',
   'recently-viewed',
+  'interest',
 ];
 
 export interface RecommendRequest {
@@ -46,6 +49,8 @@ export interface RecommendRequest {
   itemId?: string;
   /** Items in the cart, anchors for `bought-together` on the cart page. */
   cartItemIds?: string[];
+  /** The interest (its `key`) of an `interest` list ("More {interest}"); the strongest without one. */
+  interest?: string;
 }
 
 /** Which signal put an item on a list; the UI phrases it, tests check it. */
@@ -57,7 +62,8 @@ export type ReasonKind =
   | 'trending' // Popular right now
   | 'recent' // You viewed this
   | 'catalogue' // No model to rank with: shown in catalogue order
-  | 'featured'; // Pinned by the merchant's rules
+  | 'featured' // Pinned by the merchant's rules
+  | 'interest'; // Matches your interest in {interest}
 
 export interface Reason {
   kind: ReasonKind;
@@ -65,6 +71,20 @@ export interface Reason {
   text: string;
   /** The item of the shopper's own history (or the anchor) the reason names, if any. */
   sourceItemId?: string;
+  /** The fused signal that contributed most to the score, when a signal put the item there. */
+  signal?: SignalName;
+}
+
+/** One of the shopper's interests, learned on device from their history ("Your data", `interest` lists). */
+export interface Interest {
+  /** Stable while the interest lasts; `removeInterest(key)` takes it. */
+  key: string;
+  /** Short name from the product text, e.g. "Mario (Nintendo DS)". */
+  name: string;
+  /** 0..1: its part of the shopper's (event-type and recency weighted) history. */
+  share: number;
+  /** Its strongest items, at most 5. */
+  items: CatalogItem[];
 }
 
 export interface CatalogItem {
@@ -88,6 +108,8 @@ export interface RecommendationList {
   personal: boolean;
   /** The anchor item the list is about (`because-you-viewed`, `bought-together`). */
   anchor?: CatalogItem;
+  /** The interest an `interest` list is about. */
+  interest?: { key: string; name: string };
 }
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -159,4 +181,9 @@ export interface ExportedData {
   events: ShopperEvent[];
   /** Older events, compacted. */
   aggregates: ItemAggregate[];
+  settings: {
+    paused: boolean;
+    /** Items of interests the shopper removed → when (their earlier events no longer count). */
+    removedInterestItems: Record<string, number>;
+  };
 }

@@ -23,6 +23,7 @@ const TITLES: Record<Surface, string> = {
   'bought-together': 'Frequently bought together',
   trending: 'Trending',
   'recently-viewed': 'Recently viewed',
+  interest: 'More of what you like',
 };
 
 /** Custom states the host page can style (`shelfwise-carousel:state(loading)`). */
@@ -147,6 +148,7 @@ export function defineCarouselElement(controller: WidgetController, registry: Cu
       const req = this.request();
       if (typeof req === 'string') return 'Recommendations';
       if (req.surface === 'because-you-viewed' && list?.anchor) return `Because you viewed ${list.anchor.title}`;
+      if (req.surface === 'interest' && list?.interest) return `More ${list.interest.name}`;
       return TITLES[req.surface];
     }
 

@@ -242,3 +242,38 @@ describe('engine on the synthetic checkerboard', () => {
     await tf.setBackend('cpu');
   });
 });
+
+describe('interests', () => {
+  it('two kinds of history make two interests; removing one takes its items out of For you, and is kept', async () => {
+    const { engine } = await started();
+    await viewAll(engine, ['it-1', 'it-2', 'it-3', 'it-4', 'it-11', 'it-12']);
+    const interests = await engine.interests();
+    expect(interests).toHaveLength(2);
+    const groups = interests.map((it) => new Set(it.items.map((i) => groupOf(i.id))));
+    expect(groups.every((g) => g.size === 1)).toBe(true);
+    expect(interests[0].share).toBeGreaterThan(interests[1].share); // 4 racing views against 2 puzzle
+    expect(interests[0].share + interests[1].share).toBeCloseTo(1, 5);
+
+    const more = await engine.recommend({ surface: 'interest', interest: interests[1].key, k: 4 });
+    expect(more.interest).toEqual({ key: interests[1].key, name: interests[1].name });
+    expect(more.items.map((i) => groupOf(i.id))).toEqual(new Array(4).fill('puzzle'));
+    for (const it of more.items) expect([`Matches your interest in ${interests[1].name}`, `Trending in ${interests[1].name}`]).toContain(it.reason.text);
+
+    const before = await engine.recommend({ surface: 'for-you', k: 10 });
+    expect(new Set(before.items.map((i) => groupOf(i.id)))).toEqual(new Set(['racing', 'puzzle']));
+    const puzzle = interests.find((it) => groupOf(it.items[0].id) === 'puzzle')!;
+    expect(await engine.removeInterest(puzzle.key)).toBe(true);
+    expect(await engine.removeInterest('no-such-interest')).toBe(false);
+    const after = await engine.recommend({ surface: 'for-you', k: 5 });
+    expect(after.items.map((i) => groupOf(i.id))).toEqual(new Array(5).fill('racing'));
+    expect((await engine.interests()).map((i) => i.key)).toEqual([interests.find((i) => i !== puzzle)!.key]);
+    expect(engine.eventCount()).toBe(6); // the events themselves stay until erased
+
+    // Kept across a restart (same database), and in an export; a new view of the kind counts again.
+    const { engine: again } = await started();
+    expect((await again.interests()).map((i) => i.key)).not.toContain(puzzle.key);
+    expect(Object.keys((await again.exportData()).settings.removedInterestItems)).toEqual(expect.arrayContaining(['it-11', 'it-12']));
+    await viewAll(again, ['it-13', 'it-14']);
+    expect((await again.interests()).length).toBe(2);
+  });
+});

@@ -10,6 +10,14 @@ function ForYou() {
   return <Carousel surface="for-you" title="For you" state={state} />;
 }
 
+/** "More {interest}": the shopper's strongest interest; nothing until there is one. */
+function MoreOfInterest() {
+  const state = useRecommendations('interest');
+  const interest = state.list?.interest;
+  if (!interest || state.list?.items.length === 0) return null;
+  return <Carousel surface="interest" title={`More ${interest.name}`} state={state} />;
+}
+
 function RecentlyViewed() {
   const state = useRecommendations('recently-viewed');
   return <Carousel surface="recently-viewed" title="Recently viewed" state={state} emptyText="Products you open appear here." />;
@@ -39,13 +47,14 @@ export function CategoryNav() {
   );
 }
 
-/** Home: For you and Recently viewed once there is history; Trending always. */
+/** Home: For you, More {interest} and Recently viewed once there is history; Trending always. */
 export function HomePage() {
   const hasHistory = useSyncExternalStore(engineStatusStore.subscribe, () => engineStatusStore.get().eventCount > 0);
   return (
     <div className="page page--home">
       <h1 className="visually-hidden">Shelfwise storefront</h1>
       {hasHistory ? <ForYou /> : <p className="intro">Browse a little and this page learns what you like — on this device only.</p>}
+      {hasHistory ? <MoreOfInterest /> : null}
       <Trending />
       {hasHistory ? <RecentlyViewed /> : null}
       <CategoryNav />

@@ -1,10 +1,10 @@
 import { useId } from 'react';
-import type { EventType } from '../../../shared/protocol';
+import type { EventType, Interest } from '../../../shared/protocol';
 import { EVENT_TYPES } from '../../../shared/protocol';
 import { Link } from '../../app/link';
-import { interestLabel, percent, type InterestSummary } from './interests';
+import { interestLabel, percent } from './interests';
 import {
-  askToErase, cancelErase, eraseMyData, exportMyData, setPaused, usePanel, usePaused, useYourData,
+  askToErase, cancelErase, eraseMyData, exportMyData, removeInterest, setPaused, usePanel, usePaused, useYourData,
   type RecentEvent, type StoredSummary,
 } from './your-data-store';
 
@@ -58,17 +58,18 @@ function EventLine({ event }: { event: RecentEvent }) {
   );
 }
 
-function InterestChart({ summary }: { summary: InterestSummary }) {
-  if (summary.interests.length === 0) {
+function InterestChart({ interests }: { interests: Interest[] }) {
+  const panel = usePanel();
+  if (interests.length === 0) {
     return <p className="your-data__empty">Nothing learned yet: open a few products and your interests appear here.</p>;
   }
   return (
     <>
       <ul className="interests" aria-label="Interests learned from your activity">
-        {summary.interests.map((interest) => (
-          <li key={interest.category} className="interest" data-category={interest.category}>
-            <span className="interest__name" aria-hidden="true">
-              {interest.category}
+        {interests.map((interest) => (
+          <li key={interest.key} className="interest" data-interest={interest.key}>
+            <span className="interest__name" aria-hidden="true" title={interest.items.map((i) => i.title).join('\n')}>
+              {interest.name}
             </span>
             <span className="interest__track" role="img" aria-label={interestLabel(interest)}>
               <span className="interest__bar" style={{ width: `${Math.max(1, interest.share * 100)}%` }} />
@@ -76,12 +77,19 @@ function InterestChart({ summary }: { summary: InterestSummary }) {
             <span className="interest__value" aria-hidden="true">
               {percent(interest.share)}
             </span>
+            <button
+              type="button"
+              className="button button--quiet interest__remove"
+              aria-label={`Remove interest ${interest.name}`}
+              onClick={() => void removeInterest(interest)}
+              disabled={panel.busy !== undefined}
+            >
+              Remove
+            </button>
           </li>
         ))}
       </ul>
-      {summary.uncategorised > 0 ? (
-        <p className="your-data__note">{percent(summary.uncategorised)} of your activity was on products without a known platform.</p>
-      ) : null}
+      <p className="your-data__note">Removing an interest stops its products from shaping your recommendations; your history itself stays until you erase it.</p>
     </>
   );
 }
@@ -169,7 +177,7 @@ export function YourDataPage() {
         <h2 id="your-data-interests" className="section-title">
           Interests the model has learned
         </h2>
-        {summary ? <InterestChart summary={summary.interests} /> : <p className="loading">Reading your data…</p>}
+        {summary ? <InterestChart interests={summary.interests} /> : <p className="loading">Reading your data…</p>}
       </section>
       <section className="your-data__section" aria-labelledby="your-data-recent">
         <h2 id="your-data-recent" className="section-title">

@@ -4,13 +4,12 @@
  * `YourDataPage` only renders it. Every engine call is tracked so the QA hook's `whenIdle` waits.
  */
 import { useEffect, useSyncExternalStore } from 'react';
-import { EVENT_TYPES, type CatalogItem, type EventType, type ShopperEvent } from '../../../shared/protocol';
+import { EVENT_TYPES, type CatalogItem, type EventType, type Interest, type ShopperEvent } from '../../../shared/protocol';
 import { trackActivity } from '../../app/activity';
 import { createStore } from '../../app/create-store';
 import { engine, engineStatusStore, errorText, offerStatus } from '../../worker-bridge';
 import { cartStore } from '../cart/cart-store';
 import { downloadJson } from './download';
-import { computeInterests, type InterestSummary } from './interests';
 
 /** How many recent events the panel lists. */
 export const RECENT_LIMIT = 20;
@@ -33,7 +32,8 @@ export interface StoredSummary {
   total: number;
   /** Newest first. */
   recent: RecentEvent[];
-  interests: InterestSummary;
+  /** Learned on device, strongest first. */
+  interests: Interest[];
 }
 
 export interface YourDataState {
@@ -44,7 +44,7 @@ export interface YourDataState {
   readAt?: string;
 }
 
-export type PanelAction = 'export' | 'erase' | 'pause';
+export type PanelAction = 'export' | 'erase' | 'pause' | 'remove-interest';
 
 export interface PanelState {
   /** The erase confirmation is on screen. */
@@ -60,7 +60,7 @@ let latestRead = 0;
 
 async function readSummary(): Promise<StoredSummary> {
   const api = engine();
-  const events: ShopperEvent[] = await api.recentEvents(ALL_EVENTS);
+  const [events, interests]: [ShopperEvent[], Interest[]] = await Promise.all([api.recentEvents(ALL_EVENTS), api.interests()]);
   const ids = [...new Set(events.flatMap((e) => (e.type === 'search' ? [] : [e.itemId])))];
   const items: CatalogItem[] = ids.length ? await api.getItems(ids) : [];
   const byId = new Map(items.map((i) => [i.id, i]));
@@ -71,7 +71,7 @@ async function readSummary(): Promise<StoredSummary> {
       ? { key: `${e.ts}-${i}`, type: e.type, ts: e.ts, query: e.query }
       : { key: `${e.ts}-${i}`, type: e.type, ts: e.ts, itemId: e.itemId, title: byId.get(e.itemId)?.title },
   );
-  return { counts, total: events.length, recent, interests: computeInterests(events, (id) => byId.get(id)?.category) };
+  return { counts, total: events.length, recent, interests };
 }
 
 /** Reads the summary for engine state `at` unless it was read for it already (`force` re-reads). */
@@ -162,5 +162,13 @@ export function setPaused(paused: boolean): Promise<void> {
   return run('pause', async () => {
     await engine().setPaused(paused);
     return paused ? 'Personalisation paused.' : 'Personalisation resumed.';
+  });
+}
+
+/** Removes an interest: its items stop shaping recommendations (the events stay until erased). */
+export function removeInterest(interest: Pick<Interest, 'key' | 'name'>): Promise<void> {
+  return run('remove-interest', async () => {
+    if (!(await engine().removeInterest(interest.key))) throw new Error(`“${interest.name}” is no longer one of your interests`);
+    return `Removed “${interest.name}”: it no longer shapes your recommendations.`;
   });
 }
