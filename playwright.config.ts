@@ -14,7 +14,9 @@ if (!existsSync(CHROMIUM)) {
   );
 }
 
-const PORT = 4173;
+/** Another port and build folder let two checkouts' runs share a machine (default: dist on 4173). */
+const PORT = Number(process.env.SHELFWISE_E2E_PORT ?? 4173);
+const DIST = process.env.SHELFWISE_DIST ?? 'dist';
 /** Keeps Chromium from reaching the internet on its own, so the privacy guard sees only the app. */
 const BASE_ARGS = [
   '--no-sandbox',
@@ -60,7 +62,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx vite preview --port ${PORT} --strictPort`,
+    command: `npx vite preview --port ${PORT} --strictPort --outDir ${DIST}`,
     url: `http://localhost:${PORT}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
