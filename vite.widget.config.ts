@@ -8,7 +8,8 @@
 import { defineConfig, type Plugin } from 'vite';
 import { reportWidgetSizes } from './scripts/widget-size';
 
-const OUT_DIR = 'dist/shelfwise';
+/** `SHELFWISE_DIST` builds elsewhere than dist/ (as for `vite build --outDir`). */
+const OUT_DIR = `${process.env.SHELFWISE_DIST ?? 'dist'}/shelfwise`;
 
 /** Prints the gzip size of every widget file; throws (failing the build) over budget. */
 function sizeReport(): Plugin {
