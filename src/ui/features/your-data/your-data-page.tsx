@@ -5,8 +5,8 @@ import { Link } from '../../app/link';
 import { interestLabel, percent } from './interests';
 import {
   askToErase, cancelErase, eraseMyData, exportMyData, removeInterest, setPaused, usePanel, usePaused, useYourData,
-  type RecentEvent, type StoredSummary,
 } from './your-data-store';
+import type { RecentEvent, StoredSummary } from './summary';
 
 const COUNT_LABEL: Record<EventType, string> = {
   view: 'Products viewed',

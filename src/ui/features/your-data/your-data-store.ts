@@ -4,37 +4,15 @@
  * `YourDataPage` only renders it. Every engine call is tracked so the QA hook's `whenIdle` waits.
  */
 import { useEffect, useSyncExternalStore } from 'react';
-import { EVENT_TYPES, type CatalogItem, type EventType, type Interest, type ShopperEvent } from '../../../shared/protocol';
 import { trackActivity } from '../../app/activity';
 import { createStore } from '../../app/create-store';
 import { engine, engineStatusStore, errorText, offerStatus } from '../../worker-bridge';
 import { cartStore } from '../cart/cart-store';
 import { downloadJson } from './download';
+import { readSummary, type StoredSummary } from './summary';
+import type { Interest } from '../../../shared/protocol';
 
-/** How many recent events the panel lists. */
-export const RECENT_LIMIT = 20;
-/** Everything in the log (the engine returns at most this many, newest first). */
-const ALL_EVENTS = Number.MAX_SAFE_INTEGER;
 export const EXPORT_FILENAME = 'shelfwise-data.json';
-
-export interface RecentEvent {
-  key: string;
-  type: EventType;
-  ts: number;
-  itemId?: string;
-  /** The product's title (plain text), when the catalogue knows the item. */
-  title?: string;
-  query?: string;
-}
-
-export interface StoredSummary {
-  counts: Record<EventType, number>;
-  total: number;
-  /** Newest first. */
-  recent: RecentEvent[];
-  /** Learned on device, strongest first. */
-  interests: Interest[];
-}
 
 export interface YourDataState {
   summary?: StoredSummary;
@@ -58,29 +36,13 @@ export const panelStore = createStore<PanelState>({ confirmingErase: false });
 
 let latestRead = 0;
 
-async function readSummary(): Promise<StoredSummary> {
-  const api = engine();
-  const [events, interests]: [ShopperEvent[], Interest[]] = await Promise.all([api.recentEvents(ALL_EVENTS), api.interests()]);
-  const ids = [...new Set(events.flatMap((e) => (e.type === 'search' ? [] : [e.itemId])))];
-  const items: CatalogItem[] = ids.length ? await api.getItems(ids) : [];
-  const byId = new Map(items.map((i) => [i.id, i]));
-  const counts = Object.fromEntries(EVENT_TYPES.map((t) => [t, 0])) as Record<EventType, number>;
-  for (const e of events) counts[e.type]++;
-  const recent = events.slice(0, RECENT_LIMIT).map((e, i): RecentEvent =>
-    e.type === 'search'
-      ? { key: `${e.ts}-${i}`, type: e.type, ts: e.ts, query: e.query }
-      : { key: `${e.ts}-${i}`, type: e.type, ts: e.ts, itemId: e.itemId, title: byId.get(e.itemId)?.title },
-  );
-  return { counts, total: events.length, recent, interests };
-}
-
 /** Reads the summary for engine state `at` unless it was read for it already (`force` re-reads). */
 export function refreshYourData(at: string, force = false): void {
   const current = yourDataStore.get();
   if (!force && current.readAt === at && !current.error) return;
   const read = ++latestRead;
   yourDataStore.set({ ...current, loading: true, readAt: at });
-  trackActivity(readSummary()).then(
+  trackActivity(readSummary(engine())).then(
     (summary) => {
       if (read === latestRead) yourDataStore.set({ summary, loading: false, readAt: at });
     },
