@@ -16,6 +16,8 @@ import { applyRules, clampCount } from '../core/merchant-rules';
 import { intraListDiversity } from '../core/diversity';
 import { interestProfile, titleWordStats, type InterestCatalog, type ShopperInterest } from '../core/interests';
 import { defaultMerchantConfig, validateMerchantConfig, type ResolvedMerchantConfig } from '../shared/merchant-config';
+import type { ActiveExperiment, OutcomeSummary } from '../shared/protocol';
+import { cryptoRandom, ExperimentRunner } from './experiments';
 
 export interface EngineOptions {
   /** How bytes are fetched (default: `fetch`, GET only). */
@@ -28,6 +30,8 @@ export interface EngineOptions {
   /** Use this log instead of opening IndexedDB (tests). */
   log?: EventLog;
   now?: () => number;
+  /** Uniform in [0, 1) for experiments and report noise (default: crypto.getRandomValues; tests seed it). */
+  random?: () => number;
 }
 
 type Listener = (status: EngineStatus) => void;
@@ -141,10 +145,18 @@ export class Engine {
   private writesInFlight = new Set<Promise<void>>();
   private reloading: Promise<void> = Promise.resolve();
   private reloadQueued = false;
+  /** Outcome counters, the experiment variant and the daily private report (issue 8). */
+  private readonly experiments: ExperimentRunner;
+  /** Moved by `advanceClockForTest` only. */
+  private clockOffset = 0;
 
   constructor(private readonly options: EngineOptions = {}) {
     this.fetchBytes = options.fetchBytes ?? defaultFetchBytes;
-    this.now = options.now ?? Date.now;
+    const clock = options.now ?? Date.now;
+    this.now = () => clock() + this.clockOffset;
+    this.experiments = new ExperimentRunner({
+      log: () => this.log, now: this.now, random: options.random ?? cryptoRandom, paused: () => this.state.paused,
+    });
   }
 
   /**
@@ -194,9 +206,51 @@ export class Engine {
     this.events.push(event);
     this.setState({ eventCount: this.events.length });
     await this.track(this.persist(event));
+    if (event.type === 'add_to_cart' || event.type === 'purchase') await this.track(this.experiments.noteConversion(event.type, event.itemId));
     this.startLearningBackend();
     this.scheduleLearning();
     return true;
+  }
+
+  /**
+   * A list of recommended cards reached the screen (the page calls this once per new content):
+   * one impression per position, for this device's variant. Nothing is kept while paused. A
+   * visit is also when the previous day's report, if one is due, goes out.
+   */
+  async noteImpressions(surface: Surface, itemIds: string[]): Promise<void> {
+    await this.initDone;
+    if (!SURFACES.includes(surface) || !Array.isArray(itemIds)) throw new Error('noteImpressions: a known surface and a list of item ids');
+    if (this.state.paused || itemIds.length === 0) return;
+    await this.track(this.experiments.noteImpressions(surface, itemIds.length));
+    await this.track(this.experiments.maybeReport());
+  }
+
+  /** The shopper opened the recommended card at `position` (0 = first) of `surface`. Nothing is kept while paused. */
+  async noteClick(surface: Surface, position: number, itemId: string): Promise<void> {
+    await this.initDone;
+    if (!SURFACES.includes(surface) || !Number.isInteger(position) || position < 0 || typeof itemId !== 'string' || itemId.length > MAX_ID_LENGTH) {
+      throw new Error('noteClick: a known surface, a position ≥ 0 and an item id');
+    }
+    if (this.state.paused) return;
+    await this.track(this.experiments.noteClick(surface, position, itemId));
+  }
+
+  /** How recommendations worked for this shopper: per-surface impressions, clicks and conversions. */
+  async outcomes(): Promise<OutcomeSummary> {
+    await this.initDone;
+    return this.experiments.summary();
+  }
+
+  /** The experiment variant this device runs (undefined without an experiment, or while paused). */
+  async experiment(): Promise<ActiveExperiment | undefined> {
+    await this.initDone;
+    return this.experiments.experiment();
+  }
+
+  /** For QA: moves the engine's clock forward (e.g. to the next day, when a report is due). Returns the new time. */
+  advanceClockForTest(ms: number): number {
+    if (Number.isFinite(ms) && ms > 0) this.clockOffset += ms;
+    return this.now();
   }
 
   /**
@@ -349,6 +403,7 @@ export class Engine {
       events: stored.map(({ seq: _seq, ...e }) => e as ShopperEvent),
       aggregates,
       settings: { paused: this.state.paused, removedInterestItems: this.removed },
+      outcomes: this.experiments.stored(),
     };
   }
 
@@ -393,6 +448,7 @@ export class Engine {
     this.userVector = undefined;
     this.profile = [];
     this.removed = {};
+    this.experiments.reset();
     this.setState({ eventCount: 0, revision: this.state.revision + 1 });
     this.announce();
   }
@@ -414,6 +470,7 @@ export class Engine {
     const settings = await this.log.getMeta<Settings>(META_SETTINGS).catch(() => undefined);
     if (settings?.paused) this.setState({ paused: true });
     this.removed = settings?.removed ?? {};
+    await this.experiments.load();
     this.setState({ persistent: this.log.persistent, eventCount: this.events.length, detail: 'Loading catalogue and model', progress: 0.1 });
 
     // Catalogue and model download in parallel; the model is optional, the catalogue is not.
@@ -430,6 +487,7 @@ export class Engine {
       this.merchant = rules;
       for (const e of errors) this.reportError(e);
     }
+    this.experiments.configure(this.merchant, base);
     if (catalogue.status === 'rejected') {
       this.reportError(`Catalogue could not be loaded: ${message(catalogue.reason)}`);
       this.setState({ phase: 'error', detail: undefined, progress: undefined });
@@ -457,6 +515,8 @@ export class Engine {
       if (!config.deferBackend) this.startLearningBackend();
     }
     this.setState({ phase: 'ready', detail: undefined, progress: undefined, revision: this.state.revision + 1 });
+    // A visit: the previous day's report goes out now if due (never right after a click).
+    void this.track(this.experiments.maybeReport());
     return this.status();
   }
 
@@ -616,6 +676,7 @@ export class Engine {
     const [stored, settings] = await Promise.all([this.log!.all(), this.log!.getMeta<Settings>(META_SETTINGS)]);
     this.events = stored.map(({ seq: _seq, ...e }) => e as ShopperEvent);
     this.removed = settings?.removed ?? {};
+    await this.experiments.load();
     this.setState({ eventCount: this.events.length, paused: settings?.paused ?? false });
     this.scheduleLearning();
     await this.learning;
@@ -711,11 +772,13 @@ export class Engine {
 
   /** How this engine cuts lists for a surface: the merchant's rules and the diversity strength. */
   private policy(surface: Surface, history: ShopperHistory): ListPolicy {
-    return { surface, merchant: this.merchant, purchased: history.purchased, lambda: DIVERSITY_LAMBDA };
+    return { surface, merchant: this.merchant, purchased: history.purchased, lambda: this.experiments.diversity(DIVERSITY_LAMBDA) };
   }
 
   private fusionWeights(): FusionWeights {
-    return this.cat?.model?.manifest.params.fusion ?? { cf: 0, lastItem: 0, next: 0, cooc: 0, content: 1, popularity: 0 };
+    const base = this.cat?.model?.manifest.params.fusion;
+    // Without a model only content can rank, whatever a variant says.
+    return base ? this.experiments.fusionWeights(base) : { cf: 0, lastItem: 0, next: 0, cooc: 0, content: 1, popularity: 0 };
   }
 
   /** Something failed: said in the console and kept in the status for the page to show. */

@@ -5,7 +5,9 @@
  * back to the defaults for the rest.
  */
 
+import { SIGNAL_NAMES, type FusionWeights } from './model-manifest';
 import { SURFACES, type Surface } from './protocol';
+import { isAllowedEpsilon, VARIANT_NAME } from './report';
 
 export type RuleAction = 'pin' | 'boost' | 'bury';
 export const RULE_ACTIONS: readonly RuleAction[] = ['pin', 'boost', 'bury'];
@@ -39,6 +41,52 @@ export interface MerchantConfig {
   minItems?: number;
   /** At most this many items per carousel (default 20). */
   maxItems?: number;
+  /** An A/B experiment the devices run (issue 8); none when absent. */
+  experiments?: ExperimentConfig;
+  /** Private aggregate reports: OFF unless present. */
+  reports?: ReportsConfig;
+}
+
+export interface ExperimentVariant {
+  /** Reported as is: 1-32 characters of a-z, 0-9 and "-". */
+  name: string;
+  /** Relative share of devices; 1 when omitted. */
+  weight?: number;
+  /** Fusion weights that replace the model's, signal by signal. */
+  fusion?: Partial<FusionWeights>;
+  /** MMR λ of every list, 0..1 (1 keeps the fused order); the engine's default when omitted. */
+  diversity?: number;
+  /** The order of the home page's carousels (surfaces not named keep theirs, after these). */
+  surfaceOrder?: Surface[];
+}
+
+export interface ExperimentConfig {
+  /** Salts the assignment, so two experiments split devices independently. */
+  name: string;
+  variants: ExperimentVariant[];
+  /** Choose the variant by Thompson sampling over this device's own outcomes, per session. */
+  bandit?: boolean;
+}
+
+export interface ReportsConfig {
+  /** Where the collector takes reports (POST, text/plain). */
+  url: string;
+  /** ε per bit of randomized response; default DEFAULT_EPSILON_PER_BIT (core/ldp). */
+  epsilon?: number;
+}
+
+export interface ResolvedVariant {
+  name: string;
+  weight: number;
+  fusion?: Partial<FusionWeights>;
+  diversity?: number;
+  surfaceOrder?: Surface[];
+}
+
+export interface ResolvedExperiment {
+  name: string;
+  variants: ResolvedVariant[];
+  bandit: boolean;
 }
 
 /** A rule with its defaults filled in. */
@@ -56,6 +104,9 @@ export interface ResolvedMerchantConfig {
   rules: ResolvedRule[];
   minItems: number;
   maxItems: number;
+  experiments?: ResolvedExperiment;
+  /** `epsilon` stays undefined when the merchant left it to the engine's default. */
+  reports?: { url: string; epsilon?: number };
 }
 
 /** Hard cap on `maxItems`: more would not be a carousel. */
@@ -101,6 +152,14 @@ const FIELDS: Record<string, (value: unknown, config: ResolvedMerchantConfig, er
   maxItems: (value, config, errors) => {
     const n = readCount(value, 'maxItems', 1, MAX_ITEMS_LIMIT, errors);
     if (n !== undefined) config.maxItems = n;
+  },
+  experiments: (value, config, errors) => {
+    const experiment = readExperiment(value, errors);
+    if (experiment) config.experiments = experiment;
+  },
+  reports: (value, config, errors) => {
+    const reports = readReports(value, errors);
+    if (reports) config.reports = reports;
   },
 };
 
@@ -195,4 +254,105 @@ function readRule(raw: unknown, path: string, errors: Errors): ResolvedRule | un
     resolvedSurfaces = [...new Set(surfaces as Surface[])];
   }
   return { match: resolvedMatch, action: action as RuleAction, amount: (amount as number | undefined) ?? 1, surfaces: resolvedSurfaces };
+}
+
+/** More variants than this would leave each too few devices to say anything. */
+export const MAX_VARIANTS = 16;
+const VARIANT_KEYS = ['name', 'weight', 'fusion', 'diversity', 'surfaceOrder'];
+
+/** The experiment, or undefined (with an error) when no usable variant is left. A bad variant is dropped whole. */
+function readExperiment(value: unknown, errors: Errors): ResolvedExperiment | undefined {
+  const off = (what: string) => {
+    errors.push(`experiments${what}; no experiment run`);
+    return undefined;
+  };
+  if (!isObject(value)) return off(`: expected an object with name and variants, got ${shown(value)}`);
+  for (const key of Object.keys(value)) {
+    if (!['name', 'variants', 'bandit'].includes(key)) errors.push(`experiments.${key}: unknown field, ignored`);
+  }
+  const { name, variants, bandit } = value;
+  if (typeof name !== 'string' || name.trim() === '' || name.length > 64) return off(`.name: expected a string of 1 to 64 characters, got ${shown(name)}`);
+  if (!Array.isArray(variants) || variants.length === 0) return off(`.variants: expected a non-empty array, got ${shown(variants)}`);
+  if (variants.length > MAX_VARIANTS) return off(`.variants: at most ${MAX_VARIANTS}, got ${variants.length}`);
+  let resolvedBandit = false;
+  if (bandit !== undefined) {
+    if (typeof bandit === 'boolean') resolvedBandit = bandit;
+    else errors.push(`experiments.bandit: expected true or false, got ${shown(bandit)}; using false`);
+  }
+  const out: ResolvedVariant[] = [];
+  variants.forEach((raw, i) => {
+    const v = readVariant(raw, `experiments.variants[${i}]`, errors);
+    if (!v) return;
+    if (out.some((o) => o.name === v.name)) errors.push(`experiments.variants[${i}].name: "${v.name}" is used twice; variant ignored`);
+    else out.push(v);
+  });
+  if (out.length === 0) return off('.variants: none is usable');
+  if (!resolvedBandit && out.every((v) => v.weight === 0)) return off('.variants: every weight is 0');
+  return { name, variants: out, bandit: resolvedBandit };
+}
+
+function readVariant(raw: unknown, path: string, errors: Errors): ResolvedVariant | undefined {
+  const drop = (what: string) => {
+    errors.push(`${path}${what}; variant ignored`);
+    return undefined;
+  };
+  if (!isObject(raw)) return drop(`: expected an object, got ${shown(raw)}`);
+  for (const key of Object.keys(raw)) if (!VARIANT_KEYS.includes(key)) return drop(`.${key}: unknown field (known: ${VARIANT_KEYS.join(', ')})`);
+  const { name, weight, fusion, diversity, surfaceOrder } = raw;
+  if (typeof name !== 'string' || !VARIANT_NAME.test(name)) return drop(`.name: expected 1-32 characters of a-z, 0-9 and "-", got ${shown(name)}`);
+  const v: ResolvedVariant = { name, weight: 1 };
+  if (weight !== undefined) {
+    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) return drop(`.weight: expected a number ≥ 0, got ${shown(weight)}`);
+    v.weight = weight;
+  }
+  if (fusion !== undefined) {
+    if (!isObject(fusion)) return drop(`.fusion: expected an object of signal weights, got ${shown(fusion)}`);
+    const f: Partial<FusionWeights> = {};
+    for (const [signal, w] of Object.entries(fusion)) {
+      if (!(SIGNAL_NAMES as readonly string[]).includes(signal)) return drop(`.fusion.${signal}: unknown signal (known: ${SIGNAL_NAMES.join(', ')})`);
+      if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) return drop(`.fusion.${signal}: expected a number ≥ 0, got ${shown(w)}`);
+      f[signal as keyof FusionWeights] = w;
+    }
+    v.fusion = f;
+  }
+  if (diversity !== undefined) {
+    if (typeof diversity !== 'number' || !(diversity >= 0 && diversity <= 1)) return drop(`.diversity: expected a number from 0 to 1, got ${shown(diversity)}`);
+    v.diversity = diversity;
+  }
+  if (surfaceOrder !== undefined) {
+    if (!Array.isArray(surfaceOrder) || surfaceOrder.length === 0) return drop(`.surfaceOrder: expected a non-empty array of surfaces, got ${shown(surfaceOrder)}`);
+    const bad = surfaceOrder.find((s) => !isSurface(s));
+    if (bad !== undefined) return drop(`.surfaceOrder: unknown surface ${shown(bad)} (known: ${SURFACES.join(', ')})`);
+    v.surfaceOrder = [...new Set(surfaceOrder as Surface[])];
+  }
+  return v;
+}
+
+/** Reports are sent only to an http(s) URL; a bad ε falls back to the default (never to a weaker one). */
+function readReports(value: unknown, errors: Errors): { url: string; epsilon?: number } | undefined {
+  if (!isObject(value)) {
+    errors.push(`reports: expected an object with url, got ${shown(value)}; reports off`);
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    if (!['url', 'epsilon'].includes(key)) errors.push(`reports.${key}: unknown field, ignored`);
+  }
+  const { url, epsilon } = value;
+  let protocol = '';
+  try {
+    // Relative URLs are resolved by the engine against the shop's origin.
+    protocol = typeof url === 'string' && url !== '' ? new URL(url, 'https://shop.invalid/').protocol : '';
+  } catch {
+    protocol = '';
+  }
+  if (protocol !== 'https:' && protocol !== 'http:') {
+    errors.push(`reports.url: expected an http(s) URL, got ${shown(url)}; reports off`);
+    return undefined;
+  }
+  const out: { url: string; epsilon?: number } = { url: url as string };
+  if (epsilon !== undefined) {
+    if (typeof epsilon === 'number' && isAllowedEpsilon(epsilon)) out.epsilon = epsilon;
+    else errors.push(`reports.epsilon: expected a multiple of 0.05 from 0.1 to 2 (per bit), got ${shown(epsilon)}; using the default`);
+  }
+  return out;
 }

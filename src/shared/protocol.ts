@@ -173,6 +173,73 @@ export interface ItemAggregate {
   lastTs: number;
 }
 
+/** What recommendations did for the shopper: cards shown, opened, and what followed (issue 8). */
+export interface OutcomeCounts {
+  impressions: number;
+  clicks: number;
+  /** Add-to-cart of an item clicked on a recommended card earlier in the same session. */
+  addToCart: number;
+  /** Purchases of such an item. */
+  purchases: number;
+}
+
+/** Counts for one surface, card position (0 = first) and experiment variant. */
+export interface OutcomeCell extends OutcomeCounts {
+  surface: Surface;
+  position: number;
+  variant: string;
+}
+
+/** A recommended card the shopper opened in the current session: a later cart or purchase of it is attributed to it. */
+export interface OpenedCard {
+  itemId: string;
+  surface: Surface;
+  position: number;
+  variant: string;
+  ts: number;
+  addToCart?: boolean;
+  purchase?: boolean;
+}
+
+/** One UTC day for one variant: what the day's private report (if any) is built from. */
+export interface DayOutcome {
+  impressions: number;
+  clicked: boolean;
+  converted: boolean;
+}
+
+/**
+ * The outcome record the engine keeps on the device (one meta record). It leaves the device only
+ * in the shopper's own export; a report carries nothing of it but two noised bits.
+ */
+export interface StoredOutcomes {
+  version: 1;
+  cells: OutcomeCell[];
+  /** 30 minutes without activity end a session; `banditVariant` is the arm chosen for it. */
+  session?: { start: number; last: number; opened: OpenedCard[]; banditVariant?: string };
+  /** UTC day (YYYY-MM-DD) → variant → outcome; dropped once reported, and after two weeks. */
+  days: Record<string, Record<string, DayOutcome>>;
+  /** Random 32-bit seed of variant assignment, drawn once; never sent. */
+  deviceSeed?: number;
+  /** The UTC day the last report was sent on, and the day it was about. */
+  lastReportSentOn?: string;
+  reportedThrough?: string;
+}
+
+/** "Your data": per-surface totals and the variant this device runs. */
+export interface OutcomeSummary {
+  bySurface: (OutcomeCounts & { surface: Surface })[];
+  total: OutcomeCounts;
+  variant?: string;
+}
+
+/** The experiment variant the engine runs (`experiment()`); the page orders carousels by `surfaceOrder`. */
+export interface ActiveExperiment {
+  name: string;
+  variant: string;
+  surfaceOrder?: Surface[];
+}
+
 /** Everything the store holds for a shopper, as `exportData` returns it. */
 export interface ExportedData {
   format: 'shelfwise-export';
@@ -186,4 +253,6 @@ export interface ExportedData {
     /** Items of interests the shopper removed → when (their earlier events no longer count). */
     removedInterestItems: Record<string, number>;
   };
+  /** On-device outcome counters and experiment state (issue 8). */
+  outcomes: StoredOutcomes;
 }

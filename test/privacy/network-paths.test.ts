@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The privacy promise as a property of the source: in everything that ships (src/, workers/),
- * the only network call is the engine's GET of the catalogue and model files. A new fetch, beacon,
- * socket or XHR anywhere fails this test and has to be looked at.
+ * the network calls are the engine's GET of the catalogue and model files and, since issue 8, the
+ * merchant-enabled private report (a POST of a `Report` built by randomized response, nothing
+ * else). A new fetch, beacon, socket or XHR anywhere fails this test and has to be looked at.
  */
 const ROOT = join(import.meta.dirname, '../..');
 const NETWORK = /\b(fetch\s*\(|XMLHttpRequest|WebSocket|sendBeacon|EventSource|RTCPeerConnection|importScripts\s*\(|navigator\.connection)/;
@@ -21,7 +22,7 @@ function sources(dir: string): string[] {
 describe('network paths in shipped code', () => {
   const files = [...sources(join(ROOT, 'src')), ...sources(join(ROOT, 'workers'))];
 
-  it('has exactly one: the engine fetching catalogue and model with GET', () => {
+  it('has exactly two: the engine fetching catalogue and model with GET, and the private report POST', () => {
     const hits = files.flatMap((file) =>
       readFileSync(file, 'utf8')
         .split('\n')
@@ -30,7 +31,20 @@ describe('network paths in shipped code', () => {
     );
     expect(hits.map(({ file, text }) => `${file}: ${text}`)).toEqual([
       "src/engine/engine.ts: const res = await fetch(url, { method: 'GET', credentials: 'same-origin' });",
+      "src/engine/experiments.ts: const res = await fetch(url, { method: 'POST', body: JSON.stringify(report), headers: { 'content-type': 'text/plain' }, credentials: 'omit', keepalive: true });",
     ]);
+  });
+
+  it('the report POST sends only a Report from buildReport (randomized response), from one place', () => {
+    const source = readFileSync(join(ROOT, 'src/engine/experiments.ts'), 'utf8');
+    // The function holding the POST takes nothing but the URL and a typed Report...
+    expect(source).toMatch(/async function sendReport\(url: string, report: Report\): Promise<void>/);
+    // ...and is called once, with what buildReport returned: the variant, ε and the noised bits.
+    expect(source.match(/sendReport\(/g)).toHaveLength(2); // definition + one call
+    expect(source).toMatch(/const report = buildReport\(due\.variant, due\.bits, [^\n]*\);\n\s*await sendReport\(url, report\);/);
+    // The URL is the merchant's `reports.url`, only.
+    expect(source.match(/this\.reportUrl = /g)).toHaveLength(1);
+    expect(source).toMatch(/this\.reportUrl = config\.reports && [^\n]* \? new URL\(config\.reports\.url, base\)\.href : undefined;/);
   });
 
   it('that one fetch is only ever given the catalogue, model and merchant-rules URLs', () => {

@@ -172,3 +172,85 @@ describe('catalogue: available', () => {
     expect(() => validateCatalog(catalog({ available: 'no' }))).toThrow(/item "a" has a non-boolean "available"/);
   });
 });
+
+describe('experiments and reports (issue 8)', () => {
+  const variants = [
+    { name: 'control' },
+    { name: 'fusion-b', weight: 2, fusion: { popularity: 0.5, cf: 2 }, diversity: 0.6, surfaceOrder: ['trending', 'for-you', 'trending'] },
+  ];
+
+  it('reads an experiment, filling weight 1 and bandit false; reports are off unless present', () => {
+    const c = ok({ version: 1, experiments: { name: 'summer', variants } });
+    expect(c.experiments).toEqual({
+      name: 'summer',
+      bandit: false,
+      variants: [
+        { name: 'control', weight: 1 },
+        { name: 'fusion-b', weight: 2, fusion: { popularity: 0.5, cf: 2 }, diversity: 0.6, surfaceOrder: ['trending', 'for-you'] },
+      ],
+    });
+    expect(c.reports).toBeUndefined();
+    expect(defaultMerchantConfig().experiments).toBeUndefined();
+    expect(structuredClone(c)).toEqual(c);
+  });
+
+  it('reads reports, with ε left to the engine unless given on the grid', () => {
+    expect(ok({ version: 1, reports: { url: 'https://collector.example/report' } }).reports).toEqual({ url: 'https://collector.example/report' });
+    expect(ok({ version: 1, reports: { url: '/report', epsilon: 0.5 } }).reports).toEqual({ url: '/report', epsilon: 0.5 });
+    expect(ok({ version: 1, experiments: { name: 'b', bandit: true, variants: [{ name: 'a', weight: 0 }] } }).experiments?.bandit).toBe(true);
+  });
+
+  it.each([
+    ['not an object', [1], /experiments: expected an object with name and variants, got an array; no experiment run/],
+    ['no name', { variants }, /experiments\.name: expected a string of 1 to 64 characters, got nothing/],
+    ['no variants', { name: 'x', variants: [] }, /experiments\.variants: expected a non-empty array, got an array/],
+    ['too many', { name: 'x', variants: Array.from({ length: 17 }, (_, i) => ({ name: `v${i}` })) }, /experiments\.variants: at most 16, got 17/],
+    ['all weights 0', { name: 'x', variants: [{ name: 'a', weight: 0 }] }, /experiments\.variants: every weight is 0/],
+  ])('a bad experiment is not run: %s', (_, experiments, pattern) => {
+    expect(bad({ version: 1, experiments }, pattern).experiments).toBeUndefined();
+  });
+
+  it.each([
+    ['bad name', { name: 'Fusion B' }, /experiments\.variants\[1\]\.name: expected 1-32 characters of a-z, 0-9 and "-", got string "Fusion B"; variant ignored/],
+    ['unknown field', { name: 'b', colour: 'red' }, /experiments\.variants\[1\]\.colour: unknown field/],
+    ['negative weight', { name: 'b', weight: -1 }, /experiments\.variants\[1\]\.weight: expected a number ≥ 0, got number -1/],
+    ['unknown signal', { name: 'b', fusion: { magic: 1 } }, /experiments\.variants\[1\]\.fusion\.magic: unknown signal \(known: cf,/],
+    ['bad signal weight', { name: 'b', fusion: { cf: 'high' } }, /experiments\.variants\[1\]\.fusion\.cf: expected a number ≥ 0, got string "high"/],
+    ['diversity out of range', { name: 'b', diversity: 1.5 }, /experiments\.variants\[1\]\.diversity: expected a number from 0 to 1, got number 1.5/],
+    ['unknown surface', { name: 'b', surfaceOrder: ['home'] }, /experiments\.variants\[1\]\.surfaceOrder: unknown surface string "home"/],
+    ['duplicate name', { name: 'a' }, /experiments\.variants\[1\]\.name: "a" is used twice; variant ignored/],
+  ])('a bad variant is dropped whole, the others run: %s', (_, variant, pattern) => {
+    const c = bad({ version: 1, experiments: { name: 'x', variants: [{ name: 'a' }, variant] } }, pattern);
+    expect(c.experiments?.variants.map((v) => v.name)).toEqual(['a']);
+  });
+
+  it.each([
+    ['not an object', true, /reports: expected an object with url, got boolean true; reports off/],
+    ['no url', {}, /reports\.url: expected an http\(s\) URL, got nothing; reports off/],
+    ['not http', { url: 'javascript:alert(1)' }, /reports\.url: expected an http\(s\) URL, got string "javascript:alert\(1\)"; reports off/],
+  ])('bad reports are off: %s', (_, reports, pattern) => {
+    expect(bad({ version: 1, reports }, pattern).reports).toBeUndefined();
+  });
+
+  it.each([[5], [0.07], [0], ['1']])('an ε off the grid (%j) falls back to the default, with an error', (epsilon) => {
+    const c = bad({ version: 1, reports: { url: 'https://c.example/report', epsilon } }, /reports\.epsilon: expected a multiple of 0.05 from 0.1 to 2/);
+    expect(c.reports).toEqual({ url: 'https://c.example/report' });
+  });
+
+  it('bandit not a boolean, and unknown experiment or report fields, are reported and ignored', () => {
+    const r = validateMerchantConfig({ version: 1, experiments: { name: 'x', variants: [{ name: 'a' }], bandit: 'yes', seed: 4 }, reports: { url: '/r', every: 'hour' } });
+    expect(r.errors).toEqual([
+      'merchant config: experiments.seed: unknown field, ignored',
+      'merchant config: experiments.bandit: expected true or false, got string "yes"; using false',
+      'merchant config: reports.every: unknown field, ignored',
+    ]);
+    expect(r.config.experiments?.bandit).toBe(false);
+    expect(r.config.reports).toEqual({ url: '/r' });
+  });
+
+  it('never throws on odd experiments', () => {
+    for (const experiments of [null, { name: 'x', variants: [null, 1, 'a', [], { name: 'ok', fusion: null, surfaceOrder: {} }] }, { name: 'x', variants: { length: 2 } }]) {
+      expect(() => validateMerchantConfig({ version: 1, experiments, reports: { url: 12 } })).not.toThrow();
+    }
+  });
+});
