@@ -2,7 +2,9 @@
  * Test fixtures shared by every scenario:
  * - a privacy guard: every request the pages of a context (and their workers) make is recorded,
  *   and after each test all of them must be GETs of the app's own origin, without a body, and
- *   (except page navigations) without a query string: no request may carry event data;
+ *   (except page navigations) without a query string: no request may carry event data. The one
+ *   exception a scenario may declare is a private-report endpoint (`allowedPosts`, issue 8): POSTs
+ *   to exactly those URLs pass the guard, and the scenario checks their bodies itself;
  * - console errors and uncaught page/worker errors are collected and fail the test unless the
  *   test declares them expected (`expectedConsoleErrors`);
  * - `newShopper()`: a fresh browser context (empty IndexedDB) under the same guards;
@@ -68,10 +70,11 @@ export function watchContext(context: BrowserContext): ContextLog {
 }
 
 /** The privacy guard: throws (via expect) if any request could have carried data off the device. */
-export function assertPrivate(log: ContextLog, origin: string): void {
+export function assertPrivate(log: ContextLog, origin: string, allowedPosts: readonly string[] = []): void {
   const offending = log.requests.filter((r) => {
     const url = new URL(r.url);
     if (url.protocol === 'data:' || url.protocol === 'blob:') return false;
+    if (r.method === 'POST' && allowedPosts.includes(r.url)) return false;
     return r.method !== 'GET' || url.origin !== origin || r.hasBody || (!r.navigation && url.search !== '');
   });
   expect(offending, `requests that are not plain GETs of ${origin}`).toEqual([]);
@@ -86,6 +89,8 @@ export function assertNoErrors(log: ContextLog, expected: RegExp[]): void {
 interface Fixtures {
   /** Error messages (regexps) a scenario provokes on purpose. */
   expectedConsoleErrors: RegExp[];
+  /** Exact URLs a scenario allows POSTs to: a private-report endpoint it configured (default none). */
+  allowedPosts: string[];
   /** What the default context did on the network and in the console. */
   contextLog: ContextLog;
   /** A fresh shopper: a new browser context (empty IndexedDB) with the same guards. */
@@ -95,18 +100,19 @@ interface Fixtures {
 
 export const test = base.extend<Fixtures>({
   expectedConsoleErrors: [[], { option: true }],
+  allowedPosts: [[], { option: true }],
 
   contextLog: [
-    async ({ context, baseURL, expectedConsoleErrors }, use) => {
+    async ({ context, baseURL, expectedConsoleErrors, allowedPosts }, use) => {
       const log = watchContext(context);
       await use(log);
-      assertPrivate(log, new URL(baseURL!).origin);
+      assertPrivate(log, new URL(baseURL!).origin, allowedPosts);
       assertNoErrors(log, expectedConsoleErrors);
     },
     { auto: true },
   ],
 
-  newShopper: async ({ browser, baseURL, expectedConsoleErrors }, use) => {
+  newShopper: async ({ browser, baseURL, expectedConsoleErrors, allowedPosts }, use) => {
     const opened: { context: BrowserContext; log: ContextLog }[] = [];
     await use(async () => {
       const context = await browser.newContext({ baseURL, serviceWorkers: 'block' });
@@ -115,7 +121,7 @@ export const test = base.extend<Fixtures>({
     });
     for (const { context, log } of opened) {
       await context.close();
-      assertPrivate(log, new URL(baseURL!).origin);
+      assertPrivate(log, new URL(baseURL!).origin, allowedPosts);
       assertNoErrors(log, expectedConsoleErrors);
     }
   },

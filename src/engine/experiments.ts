@@ -128,7 +128,13 @@ export class ExperimentRunner {
   }
 
   summary(): OutcomeSummary {
-    return summarizeOutcomes(this.mem, this.config?.experiments ? this.variant()?.name : undefined);
+    const summary = summarizeOutcomes(this.mem, this.config?.experiments ? this.variant()?.name : undefined);
+    if (this.reportUrl) summary.reports = { epsilonPerBit: this.epsilon() };
+    return summary;
+  }
+
+  private epsilon(): number {
+    return this.config?.reports?.epsilon ?? DEFAULT_EPSILON_PER_BIT;
   }
 
   stored(): StoredOutcomes {
@@ -154,7 +160,7 @@ export class ExperimentRunner {
     // A variant the merchant no longer runs would be refused by the collector: spent, not sent.
     const known = this.config?.experiments ? this.config.experiments.variants.some((v) => v.name === due.variant) : due.variant === NO_EXPERIMENT;
     if (!known) return;
-    const report = buildReport(due.variant, due.bits, this.config?.reports?.epsilon ?? DEFAULT_EPSILON_PER_BIT, () => this.host.random());
+    const report = buildReport(due.variant, due.bits, this.epsilon(), () => this.host.random());
     await sendReport(url, report);
   }
 

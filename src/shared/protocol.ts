@@ -231,6 +231,8 @@ export interface OutcomeSummary {
   bySurface: (OutcomeCounts & { surface: Surface })[];
   total: OutcomeCounts;
   variant?: string;
+  /** Set when the shop asked for private reports: the ε each noised bit is sent with. */
+  reports?: { epsilonPerBit: number };
 }
 
 /** The experiment variant the engine runs (`experiment()`); the page orders carousels by `surfaceOrder`. */

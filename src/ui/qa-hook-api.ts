@@ -2,7 +2,7 @@
  * The QA hook's shape (`window.__shelfwise`), kept free of DOM types so Playwright scenarios
  * (compiled for Node) can import it too.
  */
-import type { EngineStatus, EventType, RecommendationList, ShopperEvent } from '../shared/protocol';
+import type { ActiveExperiment, EngineStatus, EventType, OutcomeSummary, RecommendationList, ShopperEvent } from '../shared/protocol';
 
 export interface ShelfwiseTimings {
   /** ms from navigation start to the first carousel with items on screen. */
@@ -41,6 +41,12 @@ export interface ShelfwiseQaHook {
   loseGpuDevice(): Promise<boolean>;
   /** Performance marks of the first carousel and first personal carousel. */
   timings(): ShelfwiseTimings;
+  /** The experiment variant this device runs, if the shop runs one. */
+  experiment(): Promise<ActiveExperiment | undefined>;
+  /** The on-device outcome counters ("Your data"). */
+  outcomes(): Promise<OutcomeSummary>;
+  /** Moves the engine's clock forward by `ms` (e.g. to the next day); resolves to the engine's new time. */
+  advanceClock(ms: number): Promise<number>;
 }
 
 /** What a Playwright `page.evaluate` callback can cast `globalThis` to. */

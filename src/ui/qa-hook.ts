@@ -105,6 +105,9 @@ export function installQaHook(): void {
       return engine().loseGpuDeviceForTest();
     },
     timings,
+    experiment: () => startEngine().then(() => engine().experiment()),
+    outcomes: () => startEngine().then(() => engine().outcomes()),
+    advanceClock: (ms) => startEngine().then(() => engine().advanceClockForTest(ms)),
   };
   window.__shelfwise = hook;
 }

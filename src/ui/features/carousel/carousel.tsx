@@ -1,5 +1,6 @@
-import { useEffect, useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import type { Surface } from '../../../shared/protocol';
+import { noteImpressions } from './outcomes';
 import { ProductCard } from './product-card';
 import { noteCarouselRendered } from './timings';
 import type { RecommendationsState } from './use-recommendations';
@@ -27,6 +28,15 @@ export function Carousel({
     if (items.length > 0) noteCarouselRendered(personal);
   }, [items.length, personal]);
 
+  // One impression per card each time new content reaches the screen (not per re-render).
+  const content = items.map((i) => i.id).join('\n');
+  const noted = useRef<string>(undefined);
+  useEffect(() => {
+    if (content === '' || noted.current === content) return;
+    noted.current = content;
+    noteImpressions(surface, content.split('\n'));
+  }, [surface, content]);
+
   return (
     <section
       className="carousel"
@@ -45,8 +55,8 @@ export function Carousel({
       </header>
       {items.length > 0 ? (
         <ol className="carousel__track" aria-labelledby={headingId} tabIndex={0}>
-          {items.map((item) => (
-            <ProductCard key={item.id} item={item} reason={item.reason} />
+          {items.map((item, position) => (
+            <ProductCard key={item.id} item={item} reason={item.reason} from={{ surface, position }} />
           ))}
         </ol>
       ) : state.loading || state.revision < 0 ? (

@@ -1,9 +1,12 @@
-import { useSyncExternalStore } from 'react';
+import { useSyncExternalStore, type ReactNode } from 'react';
+import type { Surface } from '../../../shared/protocol';
 import { Link } from '../../app/link';
 import { engineStatusStore } from '../../worker-bridge';
 import { Carousel } from '../carousel/carousel';
 import { useRecommendations } from '../carousel/use-recommendations';
 import { useCategories } from '../catalog/use-catalog';
+import { orderBySurface } from './surface-order';
+import { useExperiment } from './use-experiment';
 
 function ForYou() {
   const state = useRecommendations('for-you');
@@ -47,16 +50,23 @@ export function CategoryNav() {
   );
 }
 
-/** Home: For you, More {interest} and Recently viewed once there is history; Trending always. */
+/**
+ * Home: For you, More {interest} and Recently viewed once there is history; Trending always. An
+ * experiment variant may set the carousels' order (`surfaceOrder`).
+ */
 export function HomePage() {
   const hasHistory = useSyncExternalStore(engineStatusStore.subscribe, () => engineStatusStore.get().eventCount > 0);
+  const experiment = useExperiment();
+  const carousels: { surface: Surface; node: ReactNode }[] = [
+    ...(hasHistory ? [{ surface: 'for-you' as const, node: <ForYou key="for-you" /> }, { surface: 'interest' as const, node: <MoreOfInterest key="interest" /> }] : []),
+    { surface: 'trending', node: <Trending key="trending" /> },
+    ...(hasHistory ? [{ surface: 'recently-viewed' as const, node: <RecentlyViewed key="recently-viewed" /> }] : []),
+  ];
   return (
     <div className="page page--home">
       <h1 className="visually-hidden">Shelfwise storefront</h1>
-      {hasHistory ? <ForYou /> : <p className="intro">Browse a little and this page learns what you like — on this device only.</p>}
-      {hasHistory ? <MoreOfInterest /> : null}
-      <Trending />
-      {hasHistory ? <RecentlyViewed /> : null}
+      {hasHistory ? null : <p className="intro">Browse a little and this page learns what you like — on this device only.</p>}
+      {orderBySurface(carousels, experiment?.surfaceOrder).map((c) => c.node)}
       <CategoryNav />
     </div>
   );

@@ -3,6 +3,7 @@ import type { EventType, Interest } from '../../../shared/protocol';
 import { EVENT_TYPES } from '../../../shared/protocol';
 import { Link } from '../../app/link';
 import { interestLabel, percent } from './interests';
+import { OutcomesSection } from './outcomes-section';
 import {
   askToErase, cancelErase, eraseMyData, exportMyData, removeInterest, setPaused, usePanel, usePaused, useYourData,
 } from './your-data-store';
@@ -179,6 +180,7 @@ export function YourDataPage() {
         </h2>
         {summary ? <InterestChart interests={summary.interests} /> : <p className="loading">Reading your data…</p>}
       </section>
+      <OutcomesSection />
       <section className="your-data__section" aria-labelledby="your-data-recent">
         <h2 id="your-data-recent" className="section-title">
           Recent activity

@@ -1,0 +1,94 @@
+/**
+ * "How recommendations worked for you": the on-device outcome counters per surface (issue 8), the
+ * experiment variant this browser runs, and whether the shop receives private daily reports.
+ */
+import { useEffect, useSyncExternalStore } from 'react';
+import type { OutcomeSummary, Surface } from '../../../shared/protocol';
+import { trackActivity } from '../../app/activity';
+import { createStore } from '../../app/create-store';
+import { engine, engineStatusStore, errorText } from '../../worker-bridge';
+
+/** How the panel names each carousel. */
+export const SURFACE_LABEL: Record<Surface, string> = {
+  'for-you': 'For you',
+  'because-you-viewed': 'Because you viewed',
+  'bought-together': 'Frequently bought together',
+  trending: 'Trending',
+  'recently-viewed': 'Recently viewed',
+  interest: 'More of an interest',
+};
+
+const COLUMNS = [
+  ['impressions', 'Shown'],
+  ['clicks', 'Opened'],
+  ['addToCart', 'Added to cart after opening'],
+  ['purchases', 'Bought after opening'],
+] as const;
+
+const outcomesStore = createStore<{ summary?: OutcomeSummary; error?: string }>({});
+let latest = 0;
+
+/** Re-read on every visit of the panel and whenever the engine records, learns or erases. */
+function refresh(): void {
+  const read = ++latest;
+  trackActivity(engine().outcomes()).then(
+    (summary) => {
+      if (read === latest) outcomesStore.set({ summary });
+    },
+    (e: unknown) => {
+      if (read === latest) outcomesStore.set({ error: errorText(e) });
+    },
+  );
+}
+
+export function OutcomesSection() {
+  const at = useSyncExternalStore(engineStatusStore.subscribe, () => {
+    const s = engineStatusStore.get();
+    return `${s.revision}:${s.eventCount}:${s.paused}`;
+  });
+  useEffect(() => refresh(), [at]);
+  const { summary, error } = useSyncExternalStore(outcomesStore.subscribe, outcomesStore.get);
+  return (
+    <section className="your-data__section" aria-labelledby="your-data-outcomes" data-testid="your-data-outcomes">
+      <h2 id="your-data-outcomes" className="section-title">
+        How recommendations worked for you
+      </h2>
+      {error ? <p className="notice notice--error">Could not read them: {error}</p> : null}
+      {summary && summary.bySurface.length > 0 ? (
+        <table className="your-data__outcomes">
+          <caption className="visually-hidden">Recommendations shown, opened, and what followed, per carousel</caption>
+          <thead>
+            <tr>
+              <th scope="col">Carousel</th>
+              {COLUMNS.map(([key, label]) => (
+                <th key={key} scope="col">
+                  {label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {summary.bySurface.map((row) => (
+              <tr key={row.surface} data-outcome-surface={row.surface}>
+                <th scope="row">{SURFACE_LABEL[row.surface]}</th>
+                {COLUMNS.map(([key]) => (
+                  <td key={key} data-outcome={key}>
+                    {row[key]}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : summary ? (
+        <p className="your-data__empty">No recommendations shown yet.</p>
+      ) : null}
+      <p className="your-data__note">
+        These counts stay in this browser. {summary?.variant ? `This browser takes part in the shop's test as group “${summary.variant}”. ` : ''}
+        {summary?.reports
+          ? `At most once a day it sends the shop two yes/no answers about an earlier day (did you open a recommendation; did you then add it to your cart or buy it), each flipped at random (ε = ${summary.reports.epsilonPerBit}) so that no single answer shows what you did, and nothing else.`
+          : 'Nothing about them is sent anywhere.'}
+      </p>
+    </section>
+  );
+}
