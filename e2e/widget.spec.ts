@@ -33,10 +33,11 @@ test('the example page renders the carousels from one script tag, without React 
 
   await test.step('the host page runs no React and gains exactly one global: window.shelfwise', async () => {
     const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.js')));
-    // The widget entry, and the worker's own script (listed by the page that starts it).
+    // The widget entry, the worker's own script (listed by the page that starts it), and the
+    // "Your data" panel's chunk (the example page has a <shelfwise-your-data>).
     const paths = scripts.map((s) => new URL(s).pathname);
     expect(paths[0]).toBe(WIDGET_SCRIPT);
-    for (const path of paths) expect(path).toMatch(/^\/shelfwise\/(shelfwise\.js|assets\/recommender\.worker-[\w-]+\.js)$/);
+    for (const path of paths) expect(path).toMatch(/^\/shelfwise\/(shelfwise\.js|assets\/(recommender\.worker|your-data-panel)-[\w-]+\.js)$/);
     const globals = await page.evaluate(() => Object.getOwnPropertyNames(globalThis));
     expect(globals.filter((g) => !ownGlobals.includes(g))).toEqual(['shelfwise']);
     expect(await page.evaluate(() => 'React' in globalThis || '__REACT_DEVTOOLS_GLOBAL_HOOK__' in globalThis)).toBe(false);

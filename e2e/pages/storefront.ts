@@ -144,7 +144,10 @@ export class CartPage {
   }
 }
 
-/** The shopper's "Your data" panel (`?view=data`, `data-testid="your-data"`). */
+/**
+ * The shopper's "Your data" panel: the storefront's (`?view=data`, `data-testid="your-data"`) or,
+ * given its root, the widget's `<shelfwise-your-data>` (same accessible names).
+ */
 export class YourDataPanel {
   readonly root: Locator;
   readonly exportButton: Locator;
@@ -158,8 +161,8 @@ export class YourDataPanel {
   readonly interestBars: Locator;
   readonly recentEvents: Locator;
 
-  constructor(readonly page: Page) {
-    this.root = page.getByTestId('your-data');
+  constructor(readonly page: Page, root?: Locator) {
+    this.root = root ?? page.getByTestId('your-data');
     this.exportButton = this.root.getByRole('button', { name: 'Export my data' });
     this.eraseButton = this.root.getByRole('button', { name: 'Erase my data' });
     this.confirmErase = this.root.getByRole('button', { name: 'Erase everything' });

@@ -449,6 +449,8 @@ export class Engine {
     this.profile = [];
     this.removed = {};
     this.experiments.reset();
+    // The cached catalogue and model say nothing about the shopper, but "erase" leaves nothing.
+    await (globalThis as { caches?: { delete(name: string): Promise<boolean> } }).caches?.delete(ASSET_CACHE).catch(() => false);
     this.setState({ eventCount: 0, revision: this.state.revision + 1 });
     this.announce();
   }

@@ -11,7 +11,7 @@
 import type { RecommendationList, RecommendedItem, RecommendRequest, Surface } from '../shared/protocol';
 import { initials } from '../ui/features/carousel/tile-text';
 import { carouselRequest, DEFAULT_LIMIT, productHref } from './config';
-import { warn, type SettlingView, type WidgetController } from './controller';
+import { settleLatest, warn, type SettlingView, type WidgetController } from './controller';
 import { carouselSheet } from './styles';
 
 export const CAROUSEL_TAG = 'shelfwise-carousel';
@@ -119,12 +119,8 @@ export function defineCarouselElement(controller: WidgetController, registry: Cu
       });
     }
 
-    async settled(): Promise<void> {
-      let current: Promise<void>;
-      do {
-        current = this.pending;
-        await current;
-      } while (current !== this.pending);
+    settled(): Promise<void> {
+      return settleLatest(() => this.pending);
     }
 
     renderedRevision(): number {

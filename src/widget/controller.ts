@@ -19,6 +19,15 @@ export interface SettlingView {
   renderedRevision(): number;
 }
 
+/** Resolves once a view's latest update has finished (a newer one may start while waiting). */
+export async function settleLatest(pending: () => Promise<void>): Promise<void> {
+  let current: Promise<void>;
+  do {
+    current = pending();
+    await current;
+  } while (current !== pending());
+}
+
 export type StatusListener = (status: EngineStatus) => void;
 
 /** Warns with the widget's prefix: the host page's console is the only place we report to. */

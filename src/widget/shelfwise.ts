@@ -1,6 +1,6 @@
 /**
  * The merchant widget's entry (`<script type="module" src="/shelfwise/shelfwise.js">`): reads the
- * script tag's configuration, defines `<shelfwise-carousel>`, records marked host-page events and
+ * script tag's configuration, defines `<shelfwise-carousel>` and `<shelfwise-your-data>`, records marked host-page events and
  * installs `window.shelfwise`. Nothing else touches the host page: no global CSS, no other
  * global, and no exception escapes into it. The engine (and TensorFlow.js, later) runs in a worker
  * started on first use.
@@ -11,6 +11,7 @@ import { CAROUSEL_TAG, defineCarouselElement } from './carousel-element';
 import { readConfig } from './config';
 import { warn, WidgetController } from './controller';
 import { watchMarkedElements } from './marked-elements';
+import { defineYourDataElement } from './your-data-element';
 
 /**
  * Finds the widget's own script tag. Module scripts have no `document.currentScript`, so it is
@@ -33,6 +34,7 @@ function main(): void {
   const controller = new WidgetController(readConfig(script?.dataset ?? {}, document.baseURI));
 
   defineCarouselElement(controller);
+  defineYourDataElement(controller);
   watchMarkedElements(
     document,
     (type, itemId) => {

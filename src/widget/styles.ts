@@ -10,18 +10,14 @@
  */
 export const CAROUSEL_HEIGHT_EM = 20;
 
-const CSS = /* css */ `
-:host { display: block !important; }
-/* Empty lists and failed carousels take no room (see the merchant guide). */
-:host([hidden]), :host(:state(empty)) { display: none !important; }
-
-.carousel {
-  /* Nothing the host page sets on its elements is inherited inside; custom properties are
-     untouched by "all", so the --shelfwise-* theme still reaches us. */
-  all: initial;
+/**
+ * The reset and theme every widget root starts from: nothing the host page sets on its elements
+ * is inherited inside, and the merchant's --shelfwise-* custom properties (untouched by "all")
+ * set colours, fonts and shapes.
+ */
+export const THEME = /* css */ `  all: initial;
   display: block;
   box-sizing: border-box;
-  container-type: inline-size;
   color-scheme: var(--shelfwise-color-scheme, light dark);
   --_accent: var(--shelfwise-accent, light-dark(#0b57d0, #8ab4f8));
   --_text: var(--shelfwise-text, light-dark(#1f1f1f, #e8eaed));
@@ -37,6 +33,15 @@ const CSS = /* css */ `
   line-height: 1.3;
   color: var(--_text);
   background: var(--shelfwise-background, transparent);
+`;
+
+const CSS = /* css */ `
+:host { display: block !important; }
+/* Empty lists and failed carousels take no room (see the merchant guide). */
+:host([hidden]), :host(:state(empty)) { display: none !important; }
+
+.carousel {
+${THEME}  container-type: inline-size;
   padding: 0.5em 0;
   block-size: ${CAROUSEL_HEIGHT_EM}em;
   overflow: hidden;
@@ -110,13 +115,16 @@ const CSS = /* css */ `
 }
 `;
 
-let sheet: CSSStyleSheet | undefined;
-
-/** The one stylesheet every carousel's shadow root adopts (parsed once per page). */
-export function carouselSheet(): CSSStyleSheet {
-  if (!sheet) {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync(CSS);
-  }
-  return sheet;
+/** A stylesheet parsed once per page, on first use, and adopted by every shadow root that needs it. */
+export function lazySheet(css: string): () => CSSStyleSheet {
+  let sheet: CSSStyleSheet | undefined;
+  return () => {
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+    }
+    return sheet;
+  };
 }
+
+export const carouselSheet = lazySheet(CSS);

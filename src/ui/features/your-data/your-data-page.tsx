@@ -7,21 +7,7 @@ import { OutcomesSection } from './outcomes-section';
 import {
   askToErase, cancelErase, eraseMyData, exportMyData, removeInterest, setPaused, usePanel, usePaused, useYourData,
 } from './your-data-store';
-import type { RecentEvent, StoredSummary } from './summary';
-
-const COUNT_LABEL: Record<EventType, string> = {
-  view: 'Products viewed',
-  add_to_cart: 'Added to cart',
-  purchase: 'Purchases',
-  search: 'Searches',
-};
-
-const EVENT_VERB: Record<EventType, string> = {
-  view: 'Viewed',
-  add_to_cart: 'Added to cart',
-  purchase: 'Bought',
-  search: 'Searched for',
-};
+import { COUNT_LABEL, EVENT_VERB, type RecentEvent, type StoredSummary } from './summary';
 
 function Counts({ summary }: { summary?: StoredSummary }) {
   return (

@@ -1,0 +1,69 @@
+/**
+ * What "Your data" shows of the engine's store: counts by type, recent events with titles, and the
+ * interests learned. Plain functions over the engine API (no React), shared by the storefront's
+ * panel and the widget's `<shelfwise-your-data>`.
+ */
+import { EVENT_TYPES, type CatalogItem, type EventType, type Interest, type ShopperEvent } from '../../../shared/protocol';
+
+/** The engine methods the summary reads. */
+export interface SummaryApi {
+  recentEvents(limit: number): Promise<ShopperEvent[]>;
+  interests(): Promise<Interest[]>;
+  getItems(ids: string[]): Promise<CatalogItem[]>;
+}
+
+/** The count labels of "What is stored". */
+export const COUNT_LABEL: Record<EventType, string> = {
+  view: 'Products viewed',
+  add_to_cart: 'Added to cart',
+  purchase: 'Purchases',
+  search: 'Searches',
+};
+
+/** How a recent event starts: "Viewed {title}", "Searched for “{query}”". */
+export const EVENT_VERB: Record<EventType, string> = {
+  view: 'Viewed',
+  add_to_cart: 'Added to cart',
+  purchase: 'Bought',
+  search: 'Searched for',
+};
+
+/** How many recent events the panel lists. */
+export const RECENT_LIMIT = 20;
+/** Everything in the log (the engine returns at most this many, newest first). */
+const ALL_EVENTS = Number.MAX_SAFE_INTEGER;
+
+export interface RecentEvent {
+  key: string;
+  type: EventType;
+  ts: number;
+  itemId?: string;
+  /** The product's title (plain text), when the catalogue knows the item. */
+  title?: string;
+  query?: string;
+}
+
+export interface StoredSummary {
+  counts: Record<EventType, number>;
+  total: number;
+  /** Newest first. */
+  recent: RecentEvent[];
+  /** Learned on device, strongest first. */
+  interests: Interest[];
+}
+
+export async function readSummary(api: SummaryApi): Promise<StoredSummary> {
+  const [events, interests]: [ShopperEvent[], Interest[]] = await Promise.all([api.recentEvents(ALL_EVENTS), api.interests()]);
+  const ids = [...new Set(events.flatMap((e) => (e.type === 'search' ? [] : [e.itemId])))];
+  const items: CatalogItem[] = ids.length ? await api.getItems(ids) : [];
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const counts = Object.fromEntries(EVENT_TYPES.map((t) => [t, 0])) as Record<EventType, number>;
+  for (const e of events) counts[e.type]++;
+  const recent = events.slice(0, RECENT_LIMIT).map((e, i): RecentEvent =>
+    e.type === 'search'
+      ? { key: `${e.ts}-${i}`, type: e.type, ts: e.ts, query: e.query }
+      : { key: `${e.ts}-${i}`, type: e.type, ts: e.ts, itemId: e.itemId, title: byId.get(e.itemId)?.title },
+  );
+  return { counts, total: events.length, recent, interests };
+}
+
