@@ -10,7 +10,7 @@
  * chosen backend only, with fewer repetitions and no 1M-item catalogue.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BACKENDS, type BackendName } from '../src/shared/protocol';
 import { gzipSize, measureWidget } from '../scripts/widget-size';
@@ -101,10 +101,12 @@ async function main() {
       by_backend: byBackend,
       meta: {
         date: new Date().toISOString(),
-        machine: `${(await import('node:os')).cpus().length} cores, no GPU (WebGPU/WebGL on SwiftShader), Chromium ${browser.version()} headless, Node ${process.version}`,
+        machine: `${cpus().length} cores, no GPU (WebGPU/WebGL on SwiftShader), Chromium ${browser.version()} headless, Node ${process.version}`,
         command: `npm run bench -- ${args.join(' ')}`.trim(),
         quick: QUICK,
         seconds: round((Date.now() - started) / 1000),
+        // Other work on the machine inflates every figure: the 1-minute load average at the end.
+        load_average: round(loadavg()[0], 2),
         repeats: P,
         app_worker_heap_mb_demo: appWorkerHeapMb,
         tfjs_backend_mb: Object.fromEntries(Object.entries(workerNotes).map(([b, n]) => [b, n.tfjsMb])),
