@@ -43,6 +43,7 @@ const hook = (page: Page) => ({
 });
 
 test('a device keeps its variant across reloads, devices split between variants, and the home page follows the variant', async ({ storefront, page, context, newShopper }) => {
+  test.slow(); // several fresh devices, each loading the catalogue and model
   await serveMerchant(context, merchantConfig());
   await storefront.open();
   await storefront.whenIdle();

@@ -440,6 +440,7 @@ export class Engine {
   async eraseData(): Promise<void> {
     await this.initDone;
     await this.whenIdle();
+    await this.experiments.flushed(); // counter writes (a drawn seed, a bandit choice) land before the clear
     await this.log?.clear();
     // Erasing the history does not undo the shopper's choice to pause.
     if (this.state.paused) await this.log?.setMeta(META_SETTINGS, { paused: true } satisfies Settings);

@@ -41,6 +41,8 @@ export class ExperimentRunner {
   private writing: Promise<void> = Promise.resolve();
   private config?: ResolvedMerchantConfig;
   private reportUrl?: string;
+  /** Bumped by `reset`: a write that was in flight during an erase must not bring old counts back. */
+  private generation = 0;
 
   constructor(private readonly host: ExperimentHost) {}
 
@@ -59,6 +61,7 @@ export class ExperimentRunner {
 
   /** Forgets everything (the store was erased): counters, seed, session and report bookkeeping. */
   reset(): void {
+    this.generation++;
     this.queue = [];
     this.mem = emptyOutcomes();
   }
@@ -202,9 +205,11 @@ export class ExperimentRunner {
     const log = this.host.log();
     if (this.queue.length === 0 || !log) return;
     const batch = this.queue.splice(0);
+    const generation = this.generation;
     const stored = readOutcomes(await log.getMeta(META_OUTCOMES));
     for (const fn of batch) fn(stored);
     await log.setMeta(META_OUTCOMES, stored);
+    if (generation !== this.generation) return;
     // Changes made meanwhile are applied again on top of what is now stored.
     const mem = structuredClone(stored);
     for (const fn of this.queue) fn(mem);
