@@ -131,6 +131,8 @@ export class Engine {
   private pending = new Set<Promise<unknown>>();
   private writeBatch: ShopperEvent[] = [];
   private writeFlush?: Promise<void>;
+  /** The latest write, settled or not: the next batch starts after it. */
+  private lastWrite: Promise<void> = Promise.resolve();
   private learning: Promise<void> = Promise.resolve();
   private learnQueued = false;
   /** Starts the tfjs backend once (see `EngineConfig.deferBackend`). */
@@ -461,6 +463,14 @@ export class Engine {
   private async start(config: EngineConfig): Promise<EngineStatus> {
     this.setState({ phase: 'loading', detail: 'Opening your history', progress: 0, revision: config.revisionBase ?? 0 });
     const base = this.options.baseUrl ?? (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/';
+    // Catalogue, model and rules download in parallel, while the history is read; the model is
+    // optional, the catalogue is not.
+    const catalogueUrl = new URL(config.catalogUrl, base).href;
+    const downloads = Promise.allSettled([
+      this.fetchBytes(catalogueUrl).then((bytes) => validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items),
+      loadBaseModel(new URL(config.modelUrl, base).href, this.fetchBytes, (f) => this.setState({ progress: 0.1 + 0.6 * f })),
+      config.merchantUrl ? this.fetchBytes(new URL(config.merchantUrl, base).href).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown) : undefined,
+    ]);
     const opened = this.options.log ? { log: this.options.log } : await openEventLog(this.options.dbName);
     this.log = opened.log;
     if (opened.error) this.reportError(opened.error);
@@ -474,15 +484,9 @@ export class Engine {
     if (settings?.paused) this.setState({ paused: true });
     this.removed = settings?.removed ?? {};
     await this.experiments.load();
-    this.setState({ persistent: this.log.persistent, eventCount: this.events.length, detail: 'Loading catalogue and model', progress: 0.1 });
+    this.setState({ persistent: this.log.persistent, eventCount: this.events.length, detail: 'Loading catalogue and model' });
 
-    // Catalogue and model download in parallel; the model is optional, the catalogue is not.
-    const catalogueUrl = new URL(config.catalogUrl, base).href;
-    const [catalogue, loaded, merchant] = await Promise.allSettled([
-      this.fetchBytes(catalogueUrl).then((bytes) => validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items),
-      loadBaseModel(new URL(config.modelUrl, base).href, this.fetchBytes, (f) => this.setState({ progress: 0.1 + 0.6 * f })),
-      config.merchantUrl ? this.fetchBytes(new URL(config.merchantUrl, base).href).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown) : undefined,
-    ]);
+    const [catalogue, loaded, merchant] = await downloads;
     if (merchant.status === 'rejected') {
       this.reportError(`Merchant rules could not be loaded, using the defaults: ${message(merchant.reason)}`);
     } else if (merchant.value !== undefined) {
@@ -518,6 +522,10 @@ export class Engine {
       if (!config.deferBackend) this.startLearningBackend();
     }
     this.setState({ phase: 'ready', detail: undefined, progress: undefined, revision: this.state.revision + 1 });
+    // The title index (and the cold items' text proxies) are built after the first lists are
+    // answered: requests already waiting on init run first, then this task.
+    const cat = this.cat;
+    this.track(new Promise((resolve) => setTimeout(resolve, 0)).then(() => cat.proxies));
     // A visit: the previous day's report goes out now if due (never right after a click).
     void this.track(this.experiments.maybeReport());
     return this.status();
@@ -592,11 +600,14 @@ export class Engine {
     return { type: input.type, itemId: id, ts: this.now() };
   }
 
-  /** Writes events that arrive together in one transaction. */
+  /**
+   * Writes events that arrive together in one transaction. While one write is in flight, new
+   * events gather into the next batch (one transaction per burst, not per event, and in order).
+   */
   private persist(event: ShopperEvent): Promise<void> {
     this.writeBatch.push(event);
     if (this.writeFlush) return this.writeFlush;
-    const flush = (this.writeFlush = Promise.resolve().then(async () => {
+    const flush = (this.writeFlush = this.lastWrite.then(async () => {
       const batch = this.writeBatch;
       this.writeBatch = [];
       this.writeFlush = undefined;
@@ -609,6 +620,7 @@ export class Engine {
         throw new Error(msg);
       }
     }));
+    this.lastWrite = flush.catch(() => undefined);
     this.writesInFlight.add(flush);
     const done = () => this.writesInFlight.delete(flush);
     flush.then(done, done);

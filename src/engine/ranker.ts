@@ -19,23 +19,15 @@ import type { CatalogItem, Reason, RecommendedItem, Surface } from '../shared/pr
 export class CatalogModel {
   readonly n: number;
   readonly indexOf = new Map<string, number>();
-  readonly content: ContentIndex;
   /** Catalogue position → model row (-1 = unknown to the model), and back. */
   readonly rowOf: Int32Array;
   readonly itemOfRow: Int32Array;
-
-  /**
-   * Items with no collaborative data — unknown to the model, or never interacted with (zero
-   * popularity) — and the known items whose signals they borrow, by text similarity.
-   */
-  readonly proxies?: TextProxies;
-  /** 1 for the items in `proxies.items` (new items), when there are any. */
-  private readonly isNew?: Uint8Array;
+  private contentIndex?: ContentIndex;
+  private cold?: { proxies?: TextProxies; isNew?: Uint8Array };
 
   constructor(readonly items: CatalogItem[], readonly model?: BaseModel) {
     this.n = items.length;
     items.forEach((it, i) => this.indexOf.set(it.id, i));
-    this.content = new ContentIndex(items.map((it) => `${it.title} ${it.category ?? ''}`));
     this.rowOf = new Int32Array(this.n).fill(-1);
     this.itemOfRow = new Int32Array(model?.n ?? 0).fill(-1);
     model?.itemIds.forEach((id, row) => {
@@ -45,11 +37,6 @@ export class CatalogModel {
         this.itemOfRow[row] = i;
       }
     });
-    if (model) this.proxies = textProxies(this.content, (i) => this.rowOf[i] >= 0 && model.popularity[this.rowOf[i]] > 0);
-    if (this.proxies && this.proxies.items.length > 0) {
-      this.isNew = new Uint8Array(this.n);
-      for (const c of this.proxies.items) this.isNew[c] = 1;
-    }
     const rowSimilarity = model ? embeddingSimilarity(model.embeddings, model.d) : undefined;
     this.similarity = (a, b) => {
       const ra = this.rowOf[a], rb = this.rowOf[b];
@@ -61,11 +48,40 @@ export class CatalogModel {
   readonly similarity: Similarity;
 
   /**
+   * The TF-IDF index of titles, built on first use: a first visit's Trending does not need it,
+   * so the first carousel does not wait for it (the engine builds it right after).
+   */
+  get content(): ContentIndex {
+    this.contentIndex ??= new ContentIndex(this.items.map((it) => `${it.title} ${it.category ?? ''}`));
+    return this.contentIndex;
+  }
+
+  /**
+   * Items with no collaborative data — unknown to the model, or never interacted with (zero
+   * popularity) — and the known items whose signals they borrow, by text similarity.
+   */
+  get proxies(): TextProxies | undefined {
+    return this.coldItems().proxies;
+  }
+
+  private coldItems(): { proxies?: TextProxies; isNew?: Uint8Array } {
+    if (!this.cold) {
+      const m = this.model;
+      const proxies = m ? textProxies(this.content, (i) => this.rowOf[i] >= 0 && m.popularity[this.rowOf[i]] > 0) : undefined;
+      // 1 for the new items, when there are any.
+      const isNew = proxies && proxies.items.length > 0 ? new Uint8Array(this.n) : undefined;
+      if (isNew) for (const c of proxies!.items) isNew[c] = 1;
+      this.cold = { proxies, isNew };
+    }
+    return this.cold;
+  }
+
+  /**
    * Slots for new items in a personal list (see `rankWithNewItemSlots`): every 5th position, for
    * a new item whose title shares a good part of its words with the shopper's history.
    */
   newItemSlots(content: Float32Array): NewItemSlots | undefined {
-    const isNew = this.isNew;
+    const isNew = this.coldItems().isNew;
     if (!isNew) return undefined;
     return { isNew: (i) => isNew[i] === 1, content, every: NEW_ITEM_EVERY, minContent: NEW_ITEM_MIN_CONTENT };
   }

@@ -45,8 +45,16 @@ class IdbEventLog implements EventLog {
     return this.db.count('events');
   }
   async recent(limit: number): Promise<StoredEvent[]> {
+    const store = this.db.transaction('events').store;
+    const last = await store.openKeyCursor(null, 'prev');
+    if (!last || limit <= 0) return [];
+    // Keys are an auto-increment sequence: the newest `limit` usually are one key range, read in
+    // one getAll (about twice as fast as a cursor). Gaps in the keys fall back to the cursor.
+    const top = last.key;
+    const range = await store.getAll(IDBKeyRange.bound(Math.max(top - limit + 1, 0), top));
+    if (range.length === limit || range.length === (await store.count())) return range.reverse();
     const out: StoredEvent[] = [];
-    let cursor = await this.db.transaction('events').store.openCursor(null, 'prev');
+    let cursor = await store.openCursor(null, 'prev');
     while (cursor && out.length < limit) {
       out.push(cursor.value);
       cursor = await cursor.continue();
