@@ -47,6 +47,9 @@ export interface ShelfwiseQaHook {
   outcomes(): Promise<OutcomeSummary>;
   /** Moves the engine's clock forward by `ms` (e.g. to the next day); resolves to the engine's new time. */
   advanceClock(ms: number): Promise<number>;
+  /** What a carousel tells the engine when its cards are shown, and when one is opened (simulations). */
+  noteImpressions(surface: string, itemIds: string[]): Promise<void>;
+  noteClick(surface: string, position: number, itemId: string): Promise<void>;
 }
 
 /** What a Playwright `page.evaluate` callback can cast `globalThis` to. */

@@ -108,6 +108,8 @@ export function installQaHook(): void {
     experiment: () => startEngine().then(() => engine().experiment()),
     outcomes: () => startEngine().then(() => engine().outcomes()),
     advanceClock: (ms) => startEngine().then(() => engine().advanceClockForTest(ms)),
+    noteImpressions: (surface, itemIds) => startEngine().then(() => engine().noteImpressions(asSurface(surface), itemIds)),
+    noteClick: (surface, position, itemId) => startEngine().then(() => engine().noteClick(asSurface(surface), position, itemId)),
   };
   window.__shelfwise = hook;
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { thompsonChoose } from '../../src/core/experiments';
+import { createRng, mulberry32 } from '../../src/core/random';
 import {
   addClick, addImpressions, attributeConversion, dueReport, emptyOutcomes, markReported, pruneDays, readOutcomes, SESSION_GAP_MS,
   summarizeOutcomes, touchSession, utcDay, variantArms,
@@ -63,6 +65,29 @@ describe('outcome counters', () => {
       { name: 'b', successes: 0, failures: 4 },
       { name: 'c', successes: 0, failures: 0 },
     ]);
+  });
+
+  it('the bandit over these arms, on 2,000 simulated devices: B (twice A\'s CTR) gets the later sessions', () => {
+    // Each device: 300 sessions of 5 cards, each opened with its arm's CTR (A 10%, B 20%).
+    const shares: number[] = [];
+    for (let seed = 1; seed <= 2000; seed++) {
+      const s = emptyOutcomes();
+      const rng = createRng(seed), user = mulberry32(seed * 7919);
+      let onB = 0;
+      for (let k = 0; k < 300; k++) {
+        const arm = thompsonChoose(variantArms(s, ['a', 'b']), rng);
+        if (k >= 200 && arm === 'b') onB++;
+        addImpressions(s, T0 + k * DAY, 'for-you', 5, arm);
+        for (let p = 0; p < 5; p++) if (user() < (arm === 'a' ? 0.1 : 0.2)) addClick(s, T0 + k * DAY, 'for-you', p, 'x', arm);
+      }
+      shares.push(onB / 100);
+    }
+    shares.sort((x, y) => x - y);
+    const [p5, median] = [shares[100], shares[1000]];
+    console.log(`bandit, 2,000 devices, share of sessions 201-300 on B: median ${median}, 5th percentile ${p5}, at most 0.7: ${shares.filter((x) => x <= 0.7).length}`);
+    expect(median).toBeGreaterThan(0.95);
+    expect(p5).toBeGreaterThan(0.9);
+    expect(shares.filter((x) => x <= 0.7).length).toBeLessThanOrEqual(4); // e2e/experiments.spec.ts relies on this
   });
 
   it('reads an unreadable record as empty', () => {
