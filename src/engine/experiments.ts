@@ -7,7 +7,7 @@ import { assignVariant, thompsonChoose } from '../core/experiments';
 import { buildReport, DEFAULT_EPSILON_PER_BIT } from '../core/ldp';
 import {
   addClick, addImpressions, attributeConversion, dueReport, emptyOutcomes, markReported, NO_EXPERIMENT, pruneDays, readOutcomes,
-  SESSION_GAP_MS, summarizeOutcomes, utcDay, variantArms, type Conversion,
+  SESSION_GAP_MS, summarizeOutcomes, utcDay, variantArms, type Conversion, type DueReport,
 } from '../core/outcomes';
 import { createRng } from '../core/random';
 import type { FusionWeights } from '../shared/model-manifest';
@@ -154,12 +154,17 @@ export class ExperimentRunner {
     if (!url || this.host.paused()) return;
     const now = this.host.now();
     const today = utcDay(now);
-    const due = dueReport(this.mem, today);
-    if (!due) return;
+    if (!dueReport(this.mem, today)) return;
+    // The claim is decided on the stored record (applied last, after this tab's copy): of two tabs
+    // opening on a new day, the second finds the day spent and sends nothing.
+    const claim: { due?: DueReport } = {};
     await this.update((s) => {
-      markReported(s, today, due.day);
+      claim.due = dueReport(s, today);
+      if (claim.due) markReported(s, today, claim.due.day);
       pruneDays(s, now);
     });
+    const due = claim.due;
+    if (!due) return;
     // A variant the merchant no longer runs would be refused by the collector: spent, not sent.
     const known = this.config?.experiments ? this.config.experiments.variants.some((v) => v.name === due.variant) : due.variant === NO_EXPERIMENT;
     if (!known) return;
@@ -206,15 +211,35 @@ export class ExperimentRunner {
     if (this.queue.length === 0 || !log) return;
     const batch = this.queue.splice(0);
     const generation = this.generation;
-    const stored = readOutcomes(await log.getMeta(META_OUTCOMES));
-    for (const fn of batch) fn(stored);
-    await log.setMeta(META_OUTCOMES, stored);
+    const stored = await withLock(async () => {
+      const record = readOutcomes(await log.getMeta(META_OUTCOMES));
+      for (const fn of batch) fn(record);
+      await log.setMeta(META_OUTCOMES, record);
+      return record;
+    });
     if (generation !== this.generation) return;
     // Changes made meanwhile are applied again on top of what is now stored.
     const mem = structuredClone(stored);
     for (const fn of this.queue) fn(mem);
     this.mem = mem;
   }
+}
+
+interface LockManagerLike {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+let localLock: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs a read-modify-write of the record alone: across the tabs of the origin with the Web Locks
+ * API (the get and put are two IndexedDB transactions), within this realm without it (Node).
+ */
+function withLock<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
+  if (locks) return locks.request(`shelfwise:${META_OUTCOMES}`, fn);
+  const run = localLock.then(fn);
+  localLock = run.catch(() => undefined);
+  return run;
 }
 
 /**

@@ -242,6 +242,17 @@ describe('private aggregate reports', () => {
     await third.engine.whenIdle();
   });
 
+  it('two tabs opening on a new day send one report between them', async () => {
+    const calls = stubFetch();
+    const config = withReports({ url: REPORT_URL });
+    const { engine, clock } = await started(config);
+    await visit(engine);
+    clock.t += DAY;
+    const [a, b] = await Promise.all([started(config, { clock }), started(config, { clock })]);
+    await Promise.all([visit(a.engine), visit(b.engine), visit(engine)]);
+    expect(calls).toHaveLength(1);
+  });
+
   it('a failed send is spent, with a warning and no retry', async () => {
     const calls = stubFetch(async () => {
       throw new TypeError('Failed to fetch');
