@@ -25,6 +25,11 @@ const COLUMNS = [
   ['purchases', 'Bought after opening'],
 ] as const;
 
+// Kept here rather than in styles.css: the table is this section's alone. Numbers align right.
+const TABLE = { width: '100%', borderCollapse: 'collapse', fontVariantNumeric: 'tabular-nums' } as const;
+const HEAD = { textAlign: 'left', fontWeight: 600, padding: '0.25rem 0.5rem', borderBottom: '1px solid currentColor' } as const;
+const CELL = { textAlign: 'right', padding: '0.25rem 0.5rem' } as const;
+
 const outcomesStore = createStore<{ summary?: OutcomeSummary; error?: string }>({});
 let latest = 0;
 
@@ -55,13 +60,15 @@ export function OutcomesSection() {
       </h2>
       {error ? <p className="notice notice--error">Could not read them: {error}</p> : null}
       {summary && summary.bySurface.length > 0 ? (
-        <table className="your-data__outcomes">
+        <table className="your-data__outcomes" style={TABLE}>
           <caption className="visually-hidden">Recommendations shown, opened, and what followed, per carousel</caption>
           <thead>
             <tr>
-              <th scope="col">Carousel</th>
+              <th scope="col" style={HEAD}>
+                Carousel
+              </th>
               {COLUMNS.map(([key, label]) => (
-                <th key={key} scope="col">
+                <th key={key} scope="col" style={{ ...HEAD, ...CELL }}>
                   {label}
                 </th>
               ))}
@@ -70,9 +77,11 @@ export function OutcomesSection() {
           <tbody>
             {summary.bySurface.map((row) => (
               <tr key={row.surface} data-outcome-surface={row.surface}>
-                <th scope="row">{SURFACE_LABEL[row.surface]}</th>
+                <th scope="row" style={{ ...HEAD, borderBottom: 'none', fontWeight: 400 }}>
+                  {SURFACE_LABEL[row.surface]}
+                </th>
                 {COLUMNS.map(([key]) => (
-                  <td key={key} data-outcome={key}>
+                  <td key={key} data-outcome={key} style={CELL}>
                     {row[key]}
                   </td>
                 ))}
