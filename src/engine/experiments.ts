@@ -87,7 +87,8 @@ export class ExperimentRunner {
         void this.update((st) => {
           const live = st.session && now - st.session.last <= SESSION_GAP_MS && now >= st.session.start;
           if (!live) st.session = { start: now, last: now, opened: [] };
-          st.session!.banditVariant = choice;
+          // Another tab may have chosen for this session already: one arm per session, theirs.
+          if (!names.includes(st.session!.banditVariant ?? '')) st.session!.banditVariant = choice;
         });
         name = choice;
       }
