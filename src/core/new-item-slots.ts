@@ -14,9 +14,19 @@ export interface NewItemSlots {
   minContent: number;
 }
 
-export function rankWithNewItemSlots(scores: ArrayLike<number>, k: number, exclude: (i: number) => boolean, slots?: NewItemSlots): number[] {
-  if (!slots) return topK(scores, k, exclude);
-  const main = topK(scores, k, (i) => exclude(i) || slots.isNew(i));
+/**
+ * `arrange` may reorder the main (not new) items before the slots are filled in, e.g. for
+ * diversity, so that re-ranking never takes a new item's slot away.
+ */
+export function rankWithNewItemSlots(
+  scores: ArrayLike<number>,
+  k: number,
+  exclude: (i: number) => boolean,
+  slots?: NewItemSlots,
+  arrange: (main: number[]) => number[] = (main) => main,
+): number[] {
+  if (!slots) return arrange(topK(scores, k, exclude));
+  const main = arrange(topK(scores, k, (i) => exclude(i) || slots.isNew(i)));
   const fresh = topK(scores, Math.ceil(k / slots.every), (i) => exclude(i) || !slots.isNew(i) || !(slots.content[i] >= slots.minContent));
   const out: number[] = [];
   let m = 0, f = 0;

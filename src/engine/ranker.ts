@@ -195,11 +195,14 @@ export function selectList(
 ): { items: number[]; scores: Float32Array; pinned: ReadonlySet<number> } {
   const rules = applyRules(policy.surface, scores, cat.items, policy.merchant, policy.purchased);
   const pinned = rules.pinned.filter((i) => !exclude(i));
-  const ranked = rankWithNewItemSlots(rules.scores, Math.max(k, MMR_POOL), (i) => exclude(i) || rules.exclude(i), slots);
-  const head = mmrRerank(ranked.slice(0, MMR_POOL), (i) => rules.scores[i], cat.similarity, Math.min(k, MMR_HEAD), policy.lambda);
-  const inHead = new Set(head);
-  const diverse = head.concat(ranked.filter((i) => !inHead.has(i)));
-  return { items: clampCount(placePins(pinned, diverse, k), policy.merchant), scores: rules.scores, pinned: new Set(pinned) };
+  // MMR reorders the head of the main list; the new-item slots are filled in after it.
+  const diversify = (main: number[]) => {
+    const head = mmrRerank(main.slice(0, MMR_POOL), (i) => rules.scores[i], cat.similarity, Math.min(k, MMR_HEAD), policy.lambda);
+    const inHead = new Set(head);
+    return head.concat(main.filter((i) => !inHead.has(i)));
+  };
+  const ranked = rankWithNewItemSlots(rules.scores, Math.max(k, MMR_POOL), (i) => exclude(i) || rules.exclude(i), slots, diversify);
+  return { items: clampCount(placePins(pinned, ranked, k), policy.merchant), scores: rules.scores, pinned: new Set(pinned) };
 }
 
 /**

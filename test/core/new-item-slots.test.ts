@@ -16,4 +16,10 @@ describe('new-item slots', () => {
     const order = rankWithNewItemSlots(scores, 4, (i) => i === 8 || i === 0, { isNew, content, every: 2, minContent: 0 });
     expect(order).toEqual([1, 9, 2, 3]);
   });
+
+  it("a re-ranking of the main items (diversity) never takes a new item's slot", () => {
+    const reversed = (main: number[]) => [...main].reverse();
+    const order = rankWithNewItemSlots(scores, 6, () => false, { isNew, content, every: 3, minContent: 0.3 }, reversed);
+    expect(order).toEqual([5, 4, 8, 3, 2, 1]);
+  });
 });
