@@ -11,7 +11,9 @@ import { startCollector, type Collector } from '../collector/app';
 import { sendDeviceReports } from '../collector/simulate-devices';
 import type { Summary } from '../collector/summary';
 
-const STOREFRONT = 'http://localhost:4173';
+/** The storefront the Playwright config serves (its port may be moved with SHELFWISE_E2E_PORT). */
+const PORT = Number(process.env.SHELFWISE_E2E_PORT ?? 4173);
+const STOREFRONT = `http://localhost:${PORT}`;
 let collector: Collector;
 let dir: string;
 
@@ -48,7 +50,7 @@ test('a storefront origin may post a report; another origin may not', async ({ p
   await page.goto(`${STOREFRONT}/merchant.json`);
   expect(await page.evaluate(postFromPage, `${collector.url}/report`)).toBe('204');
   // Same server under another name is another origin, not in the allowed list.
-  await page.goto('http://127.0.0.1:4173/merchant.json');
+  await page.goto(`http://127.0.0.1:${PORT}/merchant.json`);
   expect(await page.evaluate(postFromPage, `${collector.url}/report`)).toBe('blocked');
   // The refused preflight kept the second POST from being sent at all: 3000 simulated + 1.
   const summary = (await (await fetch(`${collector.url}/report.json`)).json()) as Summary;

@@ -44,6 +44,20 @@ test('the widget panel shows, exports, removes an interest, pauses and erases', 
     expect(await page.locator('body > a[download]').count()).toBe(0);
   });
 
+  await test.step('a card opened from a carousel, then added to the cart, counts for that carousel', async () => {
+    const trending = widget.carousel('trending');
+    const id = (await trending.itemIds())[0];
+    // A middle click opens the product in a new tab and leaves this page where it is.
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), trending.cardLink(0).click({ button: 'middle' })]);
+    await tab.close();
+    expect(await widget.track('add_to_cart', id)).toBe(true);
+    await widget.whenIdle();
+    const row = panel.root.locator('[data-outcome-surface="trending"]');
+    expect(Number(await row.locator('[data-outcome="impressions"]').innerText())).toBeGreaterThan(0);
+    await expect(row.locator('[data-outcome="clicks"]')).toHaveText('1');
+    await expect(row.locator('[data-outcome="addToCart"]')).toHaveText('1');
+  });
+
   await test.step('removing the interest: no bars left, the events stay', async () => {
     const remove = panel.root.getByRole('button', { name: /^Remove interest / });
     const n = await remove.count();
@@ -53,7 +67,7 @@ test('the widget panel shows, exports, removes an interest, pauses and erases', 
       await widget.whenIdle();
     }
     await expect(panel.interestBars).toHaveCount(0);
-    await expect(panel.count('total')).toHaveText('4');
+    await expect(panel.count('total')).toHaveText('5');
   });
 
   await test.step('pause: nothing is recorded', async () => {
@@ -74,6 +88,7 @@ test('the widget panel shows, exports, removes an interest, pauses and erases', 
     await expect(panel.recentEvents).toHaveCount(0);
     expect(await widget.eventCount()).toBe(0);
     expect((await widget.recommend('for-you')).personal).toBe(false);
+    for (const cell of await panel.root.locator('[data-outcome="clicks"]').allInnerTexts()) expect(cell).toBe('0');
     expect(await page.evaluate(() => (globalThis as unknown as { caches: { keys(): Promise<string[]> } }).caches.keys())).toEqual([]);
   });
 });

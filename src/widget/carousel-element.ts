@@ -85,6 +85,10 @@ export function defineCarouselElement(controller: WidgetController, registry: Cu
         this.track.setAttribute('aria-labelledby', id);
         this.track.tabIndex = 0;
         this.track.addEventListener('keydown', (e) => this.onKey(e));
+        // A card opened by a plain or a middle click counts for this carousel (on the device).
+        const opened = (e: MouseEvent) => guard(() => this.opened(e));
+        this.track.addEventListener('click', opened);
+        this.track.addEventListener('auxclick', opened);
         this.section.append(header, this.track);
         root.append(this.section);
       } catch (err) {
@@ -196,6 +200,7 @@ export function defineCarouselElement(controller: WidgetController, registry: Cu
         this.section.dataset.personal = String(list.personal);
         this.badge.hidden = !list.personal;
         this.renderCards(list.items);
+        controller.noteImpressions(list.surface, list.items.map((i) => i.id));
       }
       this.setState('ready');
       controller.noteCarouselRendered();
@@ -275,6 +280,16 @@ export function defineCarouselElement(controller: WidgetController, registry: Cu
       warn(`${message}; the carousel is hidden`, err);
       this.shown = '';
       this.setState('error');
+    }
+
+    private opened(e: MouseEvent): void {
+      if (e.type === 'auxclick' && e.button !== 1) return;
+      const target = e.target as Element | null;
+      const card = target?.closest('a')?.closest<HTMLElement>('li[data-item-id]');
+      const surface = this.section.dataset.surface;
+      if (!card || !surface) return;
+      const position = [...this.track.children].indexOf(card);
+      controller.noteClick(surface as Surface, position, card.dataset.itemId!);
     }
 
     /** Arrow keys move between cards (scrolling them into view); Home/End jump to the ends. */

@@ -4,7 +4,7 @@
  * start, status store) and adds what a page without React needs: revision listeners, the
  * "first carousel on screen → start TensorFlow.js" hand-off, and `whenIdle` for tests.
  */
-import type { EngineStatus, EventType, RecommendationList, RecommendRequest, ShopperEventInput } from '../shared/protocol';
+import type { EngineStatus, EventType, RecommendationList, RecommendRequest, ShopperEventInput, Surface } from '../shared/protocol';
 import { engine, engineStatusStore, errorText, offerStatus, startEngine } from '../ui/worker-bridge';
 import { engineConfig, type WidgetConfig } from './config';
 
@@ -93,6 +93,16 @@ export class WidgetController {
     const status = await engine().status();
     offerStatus(status);
     return engineStatusStore.get();
+  }
+
+  /** A carousel showed new cards: counted on the device (impressions per surface and variant). */
+  noteImpressions(surface: Surface, itemIds: string[]): void {
+    engine().noteImpressions(surface, itemIds).catch((e: unknown) => warn('impressions not noted', e));
+  }
+
+  /** A card's link was opened: later add-to-cart or purchase of the item counts for the carousel. */
+  noteClick(surface: Surface, position: number, itemId: string): void {
+    engine().noteClick(surface, position, itemId).catch((e: unknown) => warn('click not noted', e));
   }
 
   register(view: SettlingView): () => void {

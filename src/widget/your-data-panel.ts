@@ -5,10 +5,10 @@
  * removing an interest. Accessible names match the storefront's panel, so one QA page object
  * drives both. Titles and queries are set as text, never as markup.
  */
-import { EVENT_TYPES, type EngineStatus, type Interest } from '../shared/protocol';
+import { EVENT_TYPES, type EngineStatus, type Interest, type OutcomeSummary } from '../shared/protocol';
 import { downloadJson } from '../ui/features/your-data/download';
 import { interestLabel, percent } from '../ui/features/your-data/interests';
-import { COUNT_LABEL, EVENT_VERB, readSummary, type StoredSummary } from '../ui/features/your-data/summary';
+import { COUNT_LABEL, EVENT_VERB, OUTCOME_COLUMNS, outcomesNote, readSummary, SURFACE_LABEL, type StoredSummary } from '../ui/features/your-data/summary';
 import { engine } from '../ui/worker-bridge';
 import { settleLatest, warn, type SettlingView, type WidgetController } from './controller';
 import { yourDataSheet } from './your-data-styles';
@@ -60,9 +60,9 @@ export class YourDataPanel implements SettlingView {
     this.pending = (async () => {
       try {
         await this.controller.start();
-        const [summary, status] = await Promise.all([readSummary(engine()), this.controller.freshStatus()]);
+        const [summary, outcomes, status] = await Promise.all([readSummary(engine()), engine().outcomes(), this.controller.freshStatus()]);
         if (seq !== this.seq) return;
-        this.render(summary, status);
+        this.render(summary, outcomes, status);
         this.rendered = status.revision;
       } catch (err) {
         warn('Your data could not be read', err);
@@ -90,7 +90,7 @@ export class YourDataPanel implements SettlingView {
     });
   }
 
-  private render(summary: StoredSummary, status: EngineStatus): void {
+  private render(summary: StoredSummary, outcomes: OutcomeSummary, status: EngineStatus): void {
     const paused = status.paused;
     const controls = h('div', { class: 'actions' },
       button(paused ? 'Resume personalisation' : 'Pause personalisation', () =>
@@ -147,6 +147,16 @@ export class YourDataPanel implements SettlingView {
         ? h('ol', { 'aria-label': 'Recent activity' }, ...summary.recent.slice(0, RECENT_SHOWN).map((e) =>
             h('li', { class: 'event', 'data-event-type': e.type }, `${EVENT_VERB[e.type]} ${e.type === 'search' ? `“${e.query}”` : (e.title ?? e.itemId ?? '')}`)))
         : h('p', { class: 'muted' }, 'No activity recorded.'),
+      h('h3', {}, 'How recommendations worked for you'),
+      outcomes.bySurface.length > 0
+        ? h('table', {},
+            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Carousel'), ...OUTCOME_COLUMNS.map(([, label]) => h('th', { scope: 'col' }, label)))),
+            h('tbody', {}, ...outcomes.bySurface.map((row) =>
+              h('tr', { 'data-outcome-surface': row.surface },
+                h('th', { scope: 'row' }, SURFACE_LABEL[row.surface]),
+                ...OUTCOME_COLUMNS.map(([key]) => h('td', { 'data-outcome': key }, String(row[key])))))))
+        : h('p', { class: 'muted' }, 'No recommendations shown yet.'),
+      h('p', { class: 'muted' }, outcomesNote(outcomes)),
     );
     for (const b of controls.querySelectorAll('button')) b.disabled = this.busy;
     this.panel.replaceChildren(...parts);

@@ -32,6 +32,10 @@ ul, ol { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.35em; }
 .track { display: block; block-size: 0.8em; border-radius: 999px; background: var(--_skeleton); overflow: hidden; }
 .bar { display: block; block-size: 100%; border-radius: 999px; background: var(--_accent); }
 .value { text-align: end; font-variant-numeric: tabular-nums; color: var(--_muted); }
+table { border-collapse: collapse; inline-size: 100%; font-size: 0.9em; font-variant-numeric: tabular-nums; }
+th, td { padding: 0.25em 0.5em; text-align: end; }
+th:first-child { text-align: start; font-weight: 400; }
+thead th { font-weight: 600; border-bottom: 1px solid var(--_border); }
 .event { font-size: 0.9em; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
 @media (forced-colors: active) { .bar { background: CanvasText; } button { border-color: ButtonText; } }
 `;

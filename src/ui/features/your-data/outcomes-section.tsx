@@ -3,27 +3,11 @@
  * experiment variant this browser runs, and whether the shop receives private daily reports.
  */
 import { useEffect, useSyncExternalStore } from 'react';
-import type { OutcomeSummary, Surface } from '../../../shared/protocol';
+import type { OutcomeSummary } from '../../../shared/protocol';
 import { trackActivity } from '../../app/activity';
 import { createStore } from '../../app/create-store';
 import { engine, engineStatusStore, errorText } from '../../worker-bridge';
-
-/** How the panel names each carousel. */
-export const SURFACE_LABEL: Record<Surface, string> = {
-  'for-you': 'For you',
-  'because-you-viewed': 'Because you viewed',
-  'bought-together': 'Frequently bought together',
-  trending: 'Trending',
-  'recently-viewed': 'Recently viewed',
-  interest: 'More of an interest',
-};
-
-const COLUMNS = [
-  ['impressions', 'Shown'],
-  ['clicks', 'Opened'],
-  ['addToCart', 'Added to cart after opening'],
-  ['purchases', 'Bought after opening'],
-] as const;
+import { OUTCOME_COLUMNS as COLUMNS, outcomesNote, SURFACE_LABEL } from './summary';
 
 // Kept here rather than in styles.css: the table is this section's alone. Numbers align right.
 const TABLE = { width: '100%', borderCollapse: 'collapse', fontVariantNumeric: 'tabular-nums' } as const;
@@ -92,12 +76,7 @@ export function OutcomesSection() {
       ) : summary ? (
         <p className="your-data__empty">No recommendations shown yet.</p>
       ) : null}
-      <p className="your-data__note">
-        These counts stay in this browser. {summary?.variant ? `This browser takes part in the shop's test as group “${summary.variant}”. ` : ''}
-        {summary?.reports
-          ? `At most once a day it sends the shop two yes/no answers about an earlier day (did you open a recommendation; did you then add it to your cart or buy it), each flipped at random (ε = ${summary.reports.epsilonPerBit}) so that no single answer shows what you did, and nothing else.`
-          : 'Nothing about them is sent anywhere.'}
-      </p>
+      <p className="your-data__note">{outcomesNote(summary)}</p>
     </section>
   );
 }

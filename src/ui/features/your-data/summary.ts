@@ -3,7 +3,7 @@
  * interests learned. Plain functions over the engine API (no React), shared by the storefront's
  * panel and the widget's `<shelfwise-your-data>`.
  */
-import { EVENT_TYPES, type CatalogItem, type EventType, type Interest, type ShopperEvent } from '../../../shared/protocol';
+import { EVENT_TYPES, type CatalogItem, type EventType, type Interest, type OutcomeSummary, type ShopperEvent, type Surface } from '../../../shared/protocol';
 
 /** The engine methods the summary reads. */
 export interface SummaryApi {
@@ -67,3 +67,30 @@ export async function readSummary(api: SummaryApi): Promise<StoredSummary> {
   return { counts, total: events.length, recent, interests };
 }
 
+
+/** How the panel names each carousel. */
+export const SURFACE_LABEL: Record<Surface, string> = {
+  'for-you': 'For you',
+  'because-you-viewed': 'Because you viewed',
+  'bought-together': 'Frequently bought together',
+  trending: 'Trending',
+  'recently-viewed': 'Recently viewed',
+  interest: 'More of an interest',
+};
+
+/** The outcome counters' columns: key and heading. */
+export const OUTCOME_COLUMNS = [
+  ['impressions', 'Shown'],
+  ['clicks', 'Opened'],
+  ['addToCart', 'Added to cart after opening'],
+  ['purchases', 'Bought after opening'],
+] as const;
+
+/** What the panel says under the outcome counters: where they stay, the variant, and the reports. */
+export function outcomesNote(summary?: OutcomeSummary): string {
+  const variant = summary?.variant ? `This browser takes part in the shop's test as group “${summary.variant}”. ` : '';
+  const reports = summary?.reports
+    ? `At most once a day it sends the shop two yes/no answers about an earlier day (did you open a recommendation; did you then add it to your cart or buy it), each flipped at random (ε = ${summary.reports.epsilonPerBit}) so that no single answer shows what you did, and nothing else.`
+    : 'Nothing about them is sent anywhere.';
+  return `These counts stay in this browser. ${variant}${reports}`;
+}
