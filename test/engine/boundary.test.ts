@@ -2,7 +2,7 @@ import type { Remote } from 'comlink';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { EngineApi } from '../../workers/recommender.worker';
 import type {
-  ActiveExperiment, EngineStatus, ExportedData, Interest, OutcomeSummary, RecommendationList, RecommendRequest, ShopperEventInput, Surface,
+  EngineStatus, ExportedData, Interest, OutcomeSummary, RecommendationList, RecommendRequest, ShopperEventInput, Surface,
 } from '../../src/shared/protocol';
 
 // The page sees the engine only as Remote<EngineApi>: these checks fail to compile (npm run
@@ -27,7 +27,6 @@ describe('worker boundary types', () => {
     expectTypeOf<Api['removeInterest']>().parameter(0).toBeString();
     expectTypeOf<Api['removeInterest']>().returns.resolves.toBeBoolean();
     expectTypeOf<Api['outcomes']>().returns.resolves.toEqualTypeOf<OutcomeSummary>();
-    expectTypeOf<Api['experiment']>().returns.resolves.toEqualTypeOf<ActiveExperiment | undefined>();
     expectTypeOf<Api['noteImpressions']>().parameter(0).toEqualTypeOf<Surface>();
     expectTypeOf<Api['noteClick']>().parameter(0).toEqualTypeOf<Surface>();
     expectTypeOf<Api['noteClick']>().parameter(1).toBeNumber();
