@@ -249,7 +249,7 @@ function withLock<T>(fn: () => Promise<T>): Promise<T> {
  */
 async function sendReport(url: string, report: Report): Promise<void> {
   try {
-    const res = await fetch(url, { method: 'POST', body: JSON.stringify(report), headers: { 'content-type': 'text/plain' }, credentials: 'omit', keepalive: true });
+    const res = await fetch(url, { method: 'POST', body: JSON.stringify(report), headers: { 'content-type': 'text/plain' }, credentials: 'omit', referrerPolicy: 'no-referrer', keepalive: true });
     if (!res.ok) console.warn(`[shelfwise] report not accepted: HTTP ${res.status}`);
   } catch (err) {
     console.warn(`[shelfwise] report not sent: ${err instanceof Error ? err.message : String(err)}`);

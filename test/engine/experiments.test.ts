@@ -224,7 +224,7 @@ describe('private aggregate reports', () => {
     expect(calls).toHaveLength(1);
     const [{ url, init }] = calls;
     expect(url).toBe(REPORT_URL);
-    expect(init).toEqual({ method: 'POST', body: init.body, headers: { 'content-type': 'text/plain' }, credentials: 'omit', keepalive: true });
+    expect(init).toEqual({ method: 'POST', body: init.body, headers: { 'content-type': 'text/plain' }, credentials: 'omit', referrerPolicy: 'no-referrer', keepalive: true });
     const body = JSON.parse(init.body as string) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(['bits', 'epsilon', 'v', 'variant']);
     expect(Object.keys(body.bits as object).sort()).toEqual(['clicked', 'converted']);

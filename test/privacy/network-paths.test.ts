@@ -31,7 +31,7 @@ describe('network paths in shipped code', () => {
     );
     expect(hits.map(({ file, text }) => `${file}: ${text}`)).toEqual([
       "src/engine/engine.ts: const res = await fetch(url, { method: 'GET', credentials: 'same-origin' });",
-      "src/engine/experiments.ts: const res = await fetch(url, { method: 'POST', body: JSON.stringify(report), headers: { 'content-type': 'text/plain' }, credentials: 'omit', keepalive: true });",
+      "src/engine/experiments.ts: const res = await fetch(url, { method: 'POST', body: JSON.stringify(report), headers: { 'content-type': 'text/plain' }, credentials: 'omit', referrerPolicy: 'no-referrer', keepalive: true });",
     ]);
   });
 
