@@ -113,8 +113,8 @@ export class Engine {
   private events: ShopperEvent[] = [];
   private history: ShopperHistory = summarizeHistory([]);
   private userVector?: Float32Array;
-  /** The shopper's interests, recomputed with every learning step. */
-  private profile: ShopperInterest[] = [];
+  /** The interests computed for `history` (the summary they were computed from: a new one invalidates them). */
+  private profileCache?: { history: ShopperHistory; interests: ShopperInterest[] };
   private removed: Record<string, number> = {};
   /** Title word statistics for naming interests, built on first need. */
   private interestCatalog?: InterestCatalog;
@@ -302,7 +302,7 @@ export class Engine {
         return { surface: 'for-you', items, personal: true };
       }
       case 'interest': {
-        const interest = req.interest === undefined ? this.profile[0] : this.profile.find((p) => p.key === req.interest);
+        const interest = req.interest === undefined ? this.profile()[0] : this.profile().find((p) => p.key === req.interest);
         if (this.state.paused || !interest) return { surface: 'interest', items: [], personal: false };
         const anchors = interest.items.slice(0, INTEREST_ANCHORS);
         const rows = cat.toRows(anchors);
@@ -414,7 +414,7 @@ export class Engine {
     await this.initDone;
     const cat = this.cat;
     if (!cat) return [];
-    return this.profile.map((p) => ({ key: p.key, name: p.name, share: p.weight, items: p.items.slice(0, 5).map((i) => cat.items[i]) }));
+    return this.profile().map((p) => ({ key: p.key, name: p.name, share: p.weight, items: p.items.slice(0, 5).map((i) => cat.items[i]) }));
   }
 
   /**
@@ -424,7 +424,7 @@ export class Engine {
   async removeInterest(key: string): Promise<boolean> {
     await this.initDone;
     await this.whenIdle();
-    const interest = this.profile.find((p) => p.key === key);
+    const interest = this.profile().find((p) => p.key === key);
     const cat = this.cat;
     if (!interest || !cat) return false;
     const now = this.now();
@@ -449,7 +449,6 @@ export class Engine {
     this.events = [];
     this.history = summarizeHistory([]);
     this.userVector = undefined;
-    this.profile = [];
     this.removed = {};
     this.experiments.reset();
     // The cached catalogue and model say nothing about the shopper, but "erase" leaves nothing.
@@ -733,7 +732,6 @@ export class Engine {
   private async learn(): Promise<void> {
     const cat = this.cat;
     this.history = this.summarize();
-    this.profile = this.interestProfile(this.history);
     if (!cat?.model || !this.cf) {
       this.setState({ revision: this.state.revision + 1 });
       return;
@@ -754,6 +752,17 @@ export class Engine {
     const lastRow = history.items.length > 0 ? cat.rowOf[history.items[0]] : -1;
     const last = this.cf && lastRow >= 0 && weights.lastItem !== 0 ? await this.cf.scoreAll(this.embeddingOf(lastRow)) : undefined;
     return forYouSignals(cat, history, cf, last, weights);
+  }
+
+  /**
+   * The shopper's interests for the current history. Computed on demand (a learning step does
+   * not wait for it, nor does a returning shopper's first carousel) and kept until the history changes.
+   */
+  private profile(): ShopperInterest[] {
+    if (this.profileCache?.history !== this.history) {
+      this.profileCache = { history: this.history, interests: this.interestProfile(this.history) };
+    }
+    return this.profileCache.interests;
   }
 
   /** Groups the recent history into named interests (see `core/interests.ts`). */

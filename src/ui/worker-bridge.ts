@@ -73,7 +73,8 @@ export function backendFromUrl(search: string = location.search): BackendName | 
 }
 
 export function defaultConfig(): EngineConfig {
-  const config: EngineConfig = { catalogUrl: '/catalog.json', modelUrl: '/model/manifest.json', merchantUrl: '/merchant.json' };
+  // TensorFlow.js waits until the first carousel is on screen (see `noteCarouselRendered`).
+  const config: EngineConfig = { catalogUrl: '/catalog.json', modelUrl: '/model/manifest.json', merchantUrl: '/merchant.json', deferBackend: true };
   const backend = backendFromUrl();
   if (backend) config.backend = backend;
   return config;
@@ -172,7 +173,10 @@ async function call(method: string, args: unknown[]): Promise<unknown> {
     if (disabled) throw new Error('The recommender is not running (its worker kept stopping)');
     const l = current();
     try {
-      await initialise(l);
+      // `init` is posted first (synchronously) and the worker handles messages in order, so the
+      // call can go at once: the engine itself waits for its start. Waiting for init's answer here
+      // cost the first carousel the page's whole backlog of status updates (150–300 ms).
+      void initialise(l);
       const fn = (l.remote as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method];
       return await Promise.race([fn(...args), l.died]);
     } catch (e) {
