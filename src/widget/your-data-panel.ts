@@ -8,12 +8,14 @@
 import { EVENT_TYPES, type EngineStatus, type Interest, type OutcomeSummary } from '../shared/protocol';
 import { downloadJson } from '../ui/features/your-data/download';
 import { interestLabel, percent } from '../ui/features/your-data/interests';
-import { COUNT_LABEL, EVENT_VERB, OUTCOME_COLUMNS, outcomesNote, readSummary, SURFACE_LABEL, type StoredSummary } from '../ui/features/your-data/summary';
+import {
+  COUNT_LABEL, eraseControl, EVENT_VERB, exportControl, OUTCOME_COLUMNS, outcomesNote, pauseControl, readSummary, removeInterestControl,
+  SURFACE_LABEL, type StoredSummary,
+} from '../ui/features/your-data/summary';
 import { engine } from '../ui/worker-bridge';
 import { settleLatest, warn, type SettlingView, type WidgetController } from './controller';
 import { yourDataSheet } from './your-data-styles';
 
-const EXPORT_FILENAME = 'shelfwise-data.json';
 /** Recent events listed (the storefront's full page lists more). */
 const RECENT_SHOWN = 10;
 
@@ -94,16 +96,9 @@ export class YourDataPanel implements SettlingView {
     const paused = status.paused;
     const controls = h('div', { class: 'actions' },
       button(paused ? 'Resume personalisation' : 'Pause personalisation', () =>
-        this.act(async () => {
-          await engine().setPaused(!paused);
-          return paused ? 'Personalisation resumed.' : 'Personalisation paused.';
-        })),
+        this.act(() => pauseControl(engine(), !paused))),
       button('Export my data', () =>
-        this.act(async () => {
-          const data = await engine().exportData();
-          downloadJson(data, EXPORT_FILENAME, this.root);
-          return `Saved ${EXPORT_FILENAME} with ${data.events.length} ${data.events.length === 1 ? 'event' : 'events'} to your device.`;
-        })),
+        this.act(() => exportControl(engine(), (data, filename) => downloadJson(data, filename, this.root)))),
       button('Erase my data', () => {
         this.confirming = true;
         this.refresh();
@@ -122,10 +117,7 @@ export class YourDataPanel implements SettlingView {
         h('p', {}, 'This deletes your history and everything learned from it from this browser. It cannot be undone.'),
         h('div', { class: 'actions' },
           button('Erase everything', () =>
-            this.act(async () => {
-              await engine().eraseData();
-              return 'Your data was erased. Recommendations are no longer personal.';
-            }), { class: 'danger' }),
+            this.act(() => eraseControl(engine())), { class: 'danger' }),
           button('Cancel', () => {
             this.confirming = false;
             this.refresh();
@@ -170,10 +162,7 @@ export class YourDataPanel implements SettlingView {
       h('span', { class: 'track', role: 'img', 'aria-label': interestLabel(interest) }, bar),
       h('span', { class: 'value', 'aria-hidden': 'true' }, percent(interest.share)),
       button('Remove', () =>
-        this.act(async () => {
-          if (!(await engine().removeInterest(interest.key))) throw new Error(`“${interest.name}” is no longer one of your interests`);
-          return `Removed “${interest.name}”: it no longer shapes your recommendations.`;
-        }), { 'aria-label': `Remove interest ${interest.name}` }),
+        this.act(() => removeInterestControl(engine(), interest)), { 'aria-label': `Remove interest ${interest.name}` }),
     );
   }
 }

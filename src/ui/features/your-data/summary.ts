@@ -1,15 +1,50 @@
 /**
- * What "Your data" shows of the engine's store: counts by type, recent events with titles, and the
- * interests learned. Plain functions over the engine API (no React), shared by the storefront's
- * panel and the widget's `<shelfwise-your-data>`.
+ * What "Your data" shows of the engine's store (counts by type, recent events with titles, the
+ * interests learned) and what its controls do (pause, export, erase, remove an interest). Plain
+ * functions over the engine API (no React), shared by the storefront's panel and the widget's
+ * `<shelfwise-your-data>`; each control resolves to the message the panel shows.
  */
-import { EVENT_TYPES, type CatalogItem, type EventType, type Interest, type OutcomeSummary, type ShopperEvent, type Surface } from '../../../shared/protocol';
+import { EVENT_TYPES, type CatalogItem, type EventType, type ExportedData, type Interest, type OutcomeSummary, type ShopperEvent, type Surface } from '../../../shared/protocol';
 
 /** The engine methods the summary reads. */
 export interface SummaryApi {
   recentEvents(limit: number): Promise<ShopperEvent[]>;
   interests(): Promise<Interest[]>;
   getItems(ids: string[]): Promise<CatalogItem[]>;
+}
+
+/** The engine methods the controls call. */
+export interface ControlsApi {
+  setPaused(paused: boolean): Promise<void>;
+  exportData(): Promise<ExportedData>;
+  eraseData(): Promise<void>;
+  removeInterest(key: string): Promise<boolean>;
+}
+
+export const EXPORT_FILENAME = 'shelfwise-data.json';
+
+export async function pauseControl(api: ControlsApi, paused: boolean): Promise<string> {
+  await api.setPaused(paused);
+  return paused ? 'Personalisation paused.' : 'Personalisation resumed.';
+}
+
+/** Everything stored, handed to `save` as `shelfwise-data.json` (a download made on the device). */
+export async function exportControl(api: ControlsApi, save: (data: ExportedData, filename: string) => void): Promise<string> {
+  const data = await api.exportData();
+  save(data, EXPORT_FILENAME);
+  const n = data.events.length;
+  return `Saved ${EXPORT_FILENAME} with ${n} ${n === 1 ? 'event' : 'events'} to your device.`;
+}
+
+/** The engine erases the log, what it learned, its counters and its cached files. */
+export async function eraseControl(api: ControlsApi): Promise<string> {
+  await api.eraseData();
+  return 'Your data was erased. Recommendations are no longer personal.';
+}
+
+export async function removeInterestControl(api: ControlsApi, interest: Pick<Interest, 'key' | 'name'>): Promise<string> {
+  if (!(await api.removeInterest(interest.key))) throw new Error(`“${interest.name}” is no longer one of your interests`);
+  return `Removed “${interest.name}”: it no longer shapes your recommendations.`;
 }
 
 /** The count labels of "What is stored". */

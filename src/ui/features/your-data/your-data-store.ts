@@ -9,10 +9,8 @@ import { createStore } from '../../app/create-store';
 import { engine, engineStatusStore, errorText, offerStatus } from '../../worker-bridge';
 import { cartStore } from '../cart/cart-store';
 import { downloadJson } from './download';
-import { readSummary, type StoredSummary } from './summary';
+import { eraseControl, exportControl, pauseControl, readSummary, removeInterestControl, type StoredSummary } from './summary';
 import type { Interest } from '../../../shared/protocol';
-
-export const EXPORT_FILENAME = 'shelfwise-data.json';
 
 export interface YourDataState {
   summary?: StoredSummary;
@@ -88,12 +86,7 @@ async function run(action: PanelAction, work: () => Promise<string>): Promise<vo
 
 /** Downloads everything stored as `shelfwise-data.json`. Nothing leaves the device. */
 export function exportMyData(): Promise<void> {
-  return run('export', async () => {
-    const data = await engine().exportData();
-    downloadJson(data, EXPORT_FILENAME);
-    const n = data.events.length;
-    return `Saved ${EXPORT_FILENAME} with ${n} ${n === 1 ? 'event' : 'events'} to your device.`;
-  });
+  return run('export', () => exportControl(engine(), (data, filename) => downloadJson(data, filename)));
 }
 
 export function askToErase(): void {
@@ -104,33 +97,20 @@ export function cancelErase(): void {
   panelStore.set((s) => ({ ...s, confirmingErase: false }));
 }
 
-/**
- * Erases the event log and what was learned from it (the engine), any Cache Storage this origin
- * holds, and the cart kept in this browser. Recommendations are non-personal from here on.
- */
+/** Erases everything the engine keeps (log, learned state, counters, cached files) and the cart. */
 export function eraseMyData(): Promise<void> {
   return run('erase', async () => {
-    await engine().eraseData();
-    if (typeof caches !== 'undefined') {
-      const names = await caches.keys();
-      await Promise.all(names.map((name) => caches.delete(name)));
-    }
+    const text = await eraseControl(engine());
     cartStore.set([]);
-    return 'Your data was erased. Recommendations are no longer personal.';
+    return text;
   });
 }
 
 export function setPaused(paused: boolean): Promise<void> {
-  return run('pause', async () => {
-    await engine().setPaused(paused);
-    return paused ? 'Personalisation paused.' : 'Personalisation resumed.';
-  });
+  return run('pause', () => pauseControl(engine(), paused));
 }
 
 /** Removes an interest: its items stop shaping recommendations (the events stay until erased). */
 export function removeInterest(interest: Pick<Interest, 'key' | 'name'>): Promise<void> {
-  return run('remove-interest', async () => {
-    if (!(await engine().removeInterest(interest.key))) throw new Error(`“${interest.name}” is no longer one of your interests`);
-    return `Removed “${interest.name}”: it no longer shapes your recommendations.`;
-  });
+  return run('remove-interest', () => removeInterestControl(engine(), interest));
 }
