@@ -6,11 +6,11 @@
  *     [--fusion-from eval/amazon-videogames-main.json]
  *
  * Trains on ALL users (this is the shipped base model; the evaluation trains its own on training
- * users only) and writes `<out>/catalog.json`, `<out>/model/*.bin`, `item-ids.json` and
- * `manifest.json`. Binary files are little-endian; output is deterministic for a fixed seed
+ * users only) and writes `<out>/catalog.json` and `<out>/model/` (the manifest and the files it lists; see
+ * `src/core/model-codec.ts`). Binary files are little-endian; output is deterministic for a fixed seed
  * (set SOURCE_DATE_EPOCH to fix `createdAt` too).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSequences, parseDataset } from '../src/core/dataset';
@@ -97,7 +97,7 @@ function main(): void {
   const fusion = values['fusion-from'] ? fusionFrom(values['fusion-from']) : DEFAULT_FUSION;
   console.log(`  fusion weights${values['fusion-from'] ? ` (from ${values['fusion-from']})` : ' (defaults)'}: ${JSON.stringify(fusion)}`);
   const created = process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : new Date();
-  const { manifest, files } = serializeModel(model, catalog.items.map((it) => it.id), {
+  const { manifest, files } = serializeModel(model, catalog.items, {
     version: `vg-${created.toISOString().slice(0, 10).replaceAll('-', '')}-d${model.dim}`,
     createdAt: created.toISOString(),
     source:
@@ -105,13 +105,21 @@ function main(): void {
       `ordered by position, repeats removed). ${describeTraining(model)}`,
     fusion,
   });
+  // The previous model's files go: names carry their hash, so stale ones would pile up.
+  for (const f of readdirSync(modelDir)) if (!files.has(f)) rmSync(join(modelDir, f));
   let total = catalogBytes.length;
+  let shardBytes = 0;
   for (const [path, bytes] of files) {
     writeFileSync(join(modelDir, path), bytes);
     total += bytes.length;
+    if (path.startsWith('shard-')) {
+      shardBytes += bytes.length;
+      continue;
+    }
     const entry = Object.values(manifest.files).find((f) => f.path === path);
-    console.log(`  ${path.padEnd(22)} ${kb(bytes.length).padStart(10)}${entry ? `  ${entry.dtype} [${entry.shape}]` : ''}`);
+    console.log(`  ${path.padEnd(34)} ${kb(bytes.length).padStart(10)}${entry ? `  ${entry.dtype} [${entry.shape}]` : ''}`);
   }
+  console.log(`  ${manifest.shards.files.length} neighbour shards of ${manifest.shards.rowsPerShard} rows (${manifest.shards.indexDtype} ids, uint8 weights) ${kb(shardBytes).padStart(10)}`);
   console.log(`[${secs()} s] wrote ${outDir}/catalog.json and ${modelDir}/ (manifest ${manifest.version}); total ${kb(total)}`);
   console.log(`  timing: ${Object.entries(model.timing).map(([s, t]) => `${s} ${t.toFixed(1)} s`).join(', ')}`);
 }

@@ -188,7 +188,7 @@ export async function evaluate(
 /** An Engine over an in-memory catalogue and model, with an in-memory log: nothing persists. */
 async function startEngine(catalog: CatalogFile, model: ReturnType<typeof trainBaseModel>, backend: BackendName): Promise<Engine> {
   const base = 'memory://eval/';
-  const { files } = serializeModel(model, catalog.items.map((it) => it.id), {
+  const { files } = serializeModel(model, catalog.items, {
     version: 'eval', createdAt: new Date(0).toISOString(), source: 'offline evaluation', fusion: DEFAULT_FUSION,
   });
   const served = new Map<string, Uint8Array>([[`${base}catalog.json`, new TextEncoder().encode(JSON.stringify(catalog))]]);

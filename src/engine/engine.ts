@@ -3,7 +3,8 @@ import type { FusionWeights } from '../shared/model-manifest';
 import { summarizeHistory, type HistoryEvent, type ShopperHistory } from '../core/history';
 import type { BackendChoice, WasmPaths } from '../model/backend';
 import { JsCfScorer, type CfScorer } from '../core/cf-scorer';
-import { loadBaseModel, type BaseModel, type FetchBytes } from '../model/load-model';
+import { ModelLoader, type BaseModel, type FetchBytes } from '../model/load-model';
+import { defaultFetchBytes, eraseAssetCache, pruneAssetCache } from './assets';
 import { validateCatalog } from '../shared/catalog';
 import {
   EVENT_TYPES, SURFACES,
@@ -65,40 +66,6 @@ const INTEREST_ITEMS = 300;
 /** An `interest` list is anchored on this many of the interest's strongest items. */
 const INTEREST_ANCHORS = 8;
 
-/** Cache Storage of the catalogue and model, so a returning shopper is served offline too. */
-export const ASSET_CACHE = 'shelfwise-assets-v1';
-
-interface CacheLike {
-  put(url: string, response: Response): Promise<void>;
-  match(url: string): Promise<Response | undefined>;
-}
-
-function assetCache(): Promise<CacheLike | undefined> {
-  const storage = (globalThis as { caches?: { open(name: string): Promise<CacheLike> } }).caches;
-  return storage ? storage.open(ASSET_CACHE).catch(() => undefined) : Promise.resolve(undefined);
-}
-
-/**
- * The only network access the engine has: GETs of the catalogue and model files. Each copy
- * fetched is kept in Cache Storage; when the network fails, the kept copy serves (the model's
- * checksums still guard it).
- */
-const defaultFetchBytes: FetchBytes = async (url) => {
-  const cache = await assetCache();
-  try {
-    const res = await fetch(url, { method: 'GET', credentials: 'same-origin' });
-    if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
-    // Kept in the background: the page never waits for the disk.
-    if (cache) void cache.put(url, res.clone()).catch(() => undefined);
-    return await res.arrayBuffer();
-  } catch (err) {
-    const kept = await cache?.match(url);
-    if (!kept) throw err;
-    console.warn(`[shelfwise] ${url} could not be fetched (${message(err)}); using the copy kept from an earlier visit`);
-    return kept.arrayBuffer();
-  }
-};
-
 /**
  * The recommender engine: keeps the shopper's log, learns from it, and answers for each
  * surface. The worker exposes one instance; Node tests and the evaluation use it directly.
@@ -137,6 +104,9 @@ export class Engine {
   private learnQueued = false;
   /** Starts the tfjs backend once (see `EngineConfig.deferBackend`). */
   private backendStart?: () => Promise<void>;
+  /** The page asked for the backend (its first carousel is on screen), or an event came. */
+  private backendWanted = false;
+  private config?: EngineConfig;
   private backendStarted?: Promise<void>;
   /** The backend module, once TensorFlow.js is loaded. */
   private backends?: typeof import('../model/backend');
@@ -151,6 +121,15 @@ export class Engine {
   private readonly experiments: ExperimentRunner;
   /** Moved by `advanceClockForTest` only. */
   private clockOffset = 0;
+  /** The model's parts arrive by need (see `ModelLoader`). */
+  private loader?: ModelLoader;
+  /**
+   * The manifest's starter list (top trending with their entries): a first visit's first
+   * carousel is answered from it before the catalogue and the model's arrays arrive.
+   */
+  private starter?: { cat: CatalogModel; scores: Float32Array };
+  /** History read and manifest in (or failed): what the starter list needs. */
+  private starterReady?: Promise<void>;
 
   constructor(private readonly options: EngineOptions = {}) {
     this.fetchBytes = options.fetchBytes ?? defaultFetchBytes;
@@ -167,6 +146,7 @@ export class Engine {
    * `status().errors`.
    */
   init(config: EngineConfig): Promise<EngineStatus> {
+    this.config ??= config;
     this.initDone ??= this.track(this.start(config));
     return this.initDone;
   }
@@ -209,6 +189,7 @@ export class Engine {
     this.setState({ eventCount: this.events.length });
     await this.track(this.persist(event));
     if (event.type === 'add_to_cart' || event.type === 'purchase') await this.track(this.experiments.noteConversion(event.type, event.itemId));
+    void this.loadEmbeddings();
     this.startLearningBackend();
     this.scheduleLearning();
     return true;
@@ -268,6 +249,11 @@ export class Engine {
   }
 
   async recommend(req: RecommendRequest): Promise<RecommendationList> {
+    if (!this.cat) {
+      await Promise.race([this.initDone, this.starterReady]);
+      const early = this.cat ? undefined : this.fromStarter(req);
+      if (early) return early;
+    }
     await this.initDone;
     const cat = this.cat;
     if (!SURFACES.includes(req.surface)) throw new Error(`Unknown surface "${String(req.surface)}"`);
@@ -297,6 +283,7 @@ export class Engine {
         if (history.items.length === 0 && history.queries.length === 0) {
           return { surface: 'for-you', items: this.trending(k, policy), personal: false };
         }
+        await this.ensureNeighbours(history.items);
         const { signals, ctx } = await this.forYouSignals(history, this.userVector, weights);
         const items = rankAndExplain(cat, fuse(signals, cat.n), k, seenNotBought(history), ctx, policy, cat.newItemSlots(contentOf(signals)));
         return { surface: 'for-you', items, personal: true };
@@ -305,6 +292,7 @@ export class Engine {
         const interest = req.interest === undefined ? this.profile()[0] : this.profile().find((p) => p.key === req.interest);
         if (this.state.paused || !interest) return { surface: 'interest', items: [], personal: false };
         const anchors = interest.items.slice(0, INTEREST_ANCHORS);
+        await this.ensureNeighbours(anchors);
         const rows = cat.toRows(anchors);
         const cf = this.cf && rows.items.length > 0 ? await this.cf.scoreAll(await this.cf.foldIn(rows.items, rows.weights)) : undefined;
         const { signals, ctx } = anchorSignals(cat, anchors, cf, weights);
@@ -322,6 +310,7 @@ export class Engine {
         if (anchors.length === 0) {
           throw new Error(`Surface "${req.surface}" needs a known anchor item (itemId or cartItemIds)`);
         }
+        await this.ensureNeighbours(anchors);
         const anchorRow = cat.rowOf[anchors[0]];
         const cf = this.cf && anchorRow >= 0 ? await this.cf.scoreAll(this.embeddingOf(anchorRow)) : undefined;
         // "Bought together" is about co-purchase (complements, accessories): co-occurrence leads
@@ -353,6 +342,7 @@ export class Engine {
     const cat = this.cat;
     if (!cat) throw new Error('scoreHistory: no catalogue loaded');
     const history = this.summarize(events);
+    await this.ensureNeighbours(history.items);
     const { signals } = await this.forYouSignals(history, await this.foldIn(history), weights ?? this.fusionWeights());
     const scores = fuse(signals, cat.n).total;
     const policy = { ...this.policy('for-you', history), ...(lambda === undefined ? {} : { lambda }) };
@@ -451,8 +441,7 @@ export class Engine {
     this.userVector = undefined;
     this.removed = {};
     this.experiments.reset();
-    // The cached catalogue and model say nothing about the shopper, but "erase" leaves nothing.
-    await (globalThis as { caches?: { delete(name: string): Promise<boolean> } }).caches?.delete(ASSET_CACHE).catch(() => false);
+    await eraseAssetCache();
     this.setState({ eventCount: 0, revision: this.state.revision + 1 });
     this.announce();
   }
@@ -462,14 +451,72 @@ export class Engine {
   private async start(config: EngineConfig): Promise<EngineStatus> {
     this.setState({ phase: 'loading', detail: 'Opening your history', progress: 0, revision: config.revisionBase ?? 0 });
     const base = this.options.baseUrl ?? (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/';
-    // Catalogue, model and rules download in parallel, while the history is read; the model is
-    // optional, the catalogue is not.
+    // In the order a shopper needs them: the manifest (with the starter list) and the rules
+    // first, while the history is read; the catalogue and the model's arrays once the manifest
+    // is in, so they do not share the link with it. The model is optional, the catalogue is not.
+    const manifestUrl = new URL(config.modelUrl, base).href;
+    const opening = ModelLoader.open(manifestUrl, this.fetchBytes);
+    const rules = config.merchantUrl
+      ? this.fetchBytes(new URL(config.merchantUrl, base).href).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown)
+      : Promise.resolve(undefined);
+    const afterManifest = opening.then(() => undefined, () => undefined);
     const catalogueUrl = new URL(config.catalogUrl, base).href;
     const downloads = Promise.allSettled([
-      this.fetchBytes(catalogueUrl).then((bytes) => validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items),
-      loadBaseModel(new URL(config.modelUrl, base).href, this.fetchBytes, (f) => this.setState({ progress: 0.1 + 0.6 * f })),
-      config.merchantUrl ? this.fetchBytes(new URL(config.merchantUrl, base).href).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown) : undefined,
+      afterManifest.then(() => this.fetchBytes(catalogueUrl)).then((bytes) => validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items),
+      opening.then((loader) => loader.loadCore()),
     ]);
+    const history = this.openHistory();
+    this.starterReady = Promise.allSettled([history, opening, rules]).then(([, loader, merchant]) => {
+      this.applyRules(merchant, base);
+      const starter = loader.status === 'fulfilled' ? loader.value.manifest.starter : undefined;
+      if (starter && starter.items.length > 0) this.starter = { cat: new CatalogModel(starter.items), scores: Float32Array.from(starter.scores) };
+    });
+    await this.starterReady;
+    this.setState({ detail: 'Loading catalogue and model' });
+
+    const [catalogue, core] = await downloads;
+    if (catalogue.status === 'rejected') {
+      this.reportError(`Catalogue could not be loaded: ${message(catalogue.reason)}`);
+      this.starter = undefined; // the catalogue decides what can be shown
+      this.setState({ phase: 'error', detail: undefined, progress: undefined });
+      return this.status();
+    }
+    const items = catalogue.value;
+    let model: BaseModel | undefined;
+    if (core.status === 'fulfilled') model = core.value;
+    else this.reportError(`Model unavailable, showing non-personal recommendations: ${message(core.reason)}`);
+    this.cat = new CatalogModel(items, model);
+    if (model && this.cat.coverage === 0) {
+      this.reportError('Model does not match the catalogue (no shared item ids); using content similarity only');
+      this.cat = new CatalogModel(items);
+      model = undefined;
+    }
+    this.starter = undefined;
+    this.history = this.summarize();
+    // Non-personal lists can be served from here on; the embeddings and the backend come next.
+    this.setState({ modelLoaded: Boolean(model), detail: undefined, progress: 0.9 });
+    if (model) {
+      this.loader = await opening;
+      const loader = this.loader;
+      this.backendStart = () => this.startBackend(config, model!);
+      // The embeddings (the largest file) only once there is a history to learn from, unless
+      // the page asked for everything at once (no `deferBackend`: Node, tests, the evaluation).
+      if (this.events.length > 0 || !config.deferBackend) await this.loadEmbeddings();
+      // Old versions' files go from the cache once this version is in use.
+      void this.track(pruneAssetCache(manifestUrl, loader.fileUrls()).catch(() => 0));
+    }
+    this.setState({ phase: 'ready', detail: undefined, progress: undefined, revision: this.state.revision + 1 });
+    // The title index (and the cold items' text proxies) are built after the first lists are
+    // answered: requests already waiting on init run first, then this task.
+    const cat = this.cat;
+    this.track(new Promise((resolve) => setTimeout(resolve, 0)).then(() => cat.proxies));
+    // A visit: the previous day's report goes out now if due (never right after a click).
+    void this.track(this.experiments.maybeReport());
+    return this.status();
+  }
+
+  /** Opens the log and reads the history, the shopper's settings and the outcome counters. */
+  private async openHistory(): Promise<void> {
     const opened = this.options.log ? { log: this.options.log } : await openEventLog(this.options.dbName);
     this.log = opened.log;
     if (opened.error) this.reportError(opened.error);
@@ -483,9 +530,10 @@ export class Engine {
     if (settings?.paused) this.setState({ paused: true });
     this.removed = settings?.removed ?? {};
     await this.experiments.load();
-    this.setState({ persistent: this.log.persistent, eventCount: this.events.length, detail: 'Loading catalogue and model' });
+    this.setState({ persistent: this.log.persistent, eventCount: this.events.length });
+  }
 
-    const [catalogue, loaded, merchant] = await downloads;
+  private applyRules(merchant: PromiseSettledResult<unknown>, base: string): void {
     if (merchant.status === 'rejected') {
       this.reportError(`Merchant rules could not be loaded, using the defaults: ${message(merchant.reason)}`);
     } else if (merchant.value !== undefined) {
@@ -494,40 +542,48 @@ export class Engine {
       for (const e of errors) this.reportError(e);
     }
     this.experiments.configure(this.merchant, base);
-    if (catalogue.status === 'rejected') {
-      this.reportError(`Catalogue could not be loaded: ${message(catalogue.reason)}`);
-      this.setState({ phase: 'error', detail: undefined, progress: undefined });
-      return this.status();
-    }
-    const items = catalogue.value;
-    let model: BaseModel | undefined;
-    if (loaded.status === 'fulfilled') model = loaded.value;
-    else this.reportError(`Model unavailable, showing non-personal recommendations: ${message(loaded.reason)}`);
-    this.cat = new CatalogModel(items, model);
-    if (model && this.cat.coverage === 0) {
-      this.reportError('Model does not match the catalogue (no shared item ids); using content similarity only');
-      this.cat = new CatalogModel(items);
-      model = undefined;
-    }
-    this.history = this.summarize();
-    // Non-personal lists can be served from here on; the backend comes next.
-    this.setState({ modelLoaded: Boolean(model), detail: model ? 'Learning from your history' : undefined, progress: 0.9 });
+  }
 
-    if (model) {
-      // Plain-JS CF serves at once; the tfjs backend takes over when it has started.
-      this.cf = new JsCfScorer(model.embeddings, model.n, model.d, model.gram, model.manifest.params);
-      await this.learn();
-      this.backendStart = () => this.startBackend(config, model!);
-      if (!config.deferBackend) this.startLearningBackend();
-    }
-    this.setState({ phase: 'ready', detail: undefined, progress: undefined, revision: this.state.revision + 1 });
-    // The title index (and the cold items' text proxies) are built after the first lists are
-    // answered: requests already waiting on init run first, then this task.
-    const cat = this.cat;
-    this.track(new Promise((resolve) => setTimeout(resolve, 0)).then(() => cat.proxies));
-    // A visit: the previous day's report goes out now if due (never right after a click).
-    void this.track(this.experiments.maybeReport());
-    return this.status();
+  /**
+   * A list from the manifest's starter list, while the catalogue is on its way: Trending, and
+   * For you or Recently viewed of a shopper with no history. Undefined for any other request.
+   */
+  private fromStarter(req: RecommendRequest): RecommendationList | undefined {
+    const starter = this.starter;
+    const blank = this.events.length === 0 || this.state.paused;
+    if (!starter || !(req.surface === 'trending' || (blank && (req.surface === 'for-you' || req.surface === 'recently-viewed')))) return undefined;
+    if (req.surface === 'recently-viewed') return { surface: req.surface, items: [], personal: false };
+    const k = Math.max(1, Math.min(req.k ?? 10, 100));
+    const policy = this.policy(req.surface, summarizeHistory([]));
+    const { items, scores, pinned } = selectList(starter.cat, starter.scores, k, () => false, policy);
+    const list = items.map((i) => toRecommended(starter.cat, i, scores[i], pinned.has(i) ? FEATURED : { kind: 'trending', text: 'Popular right now' }));
+    return { surface: req.surface, items: list, personal: false };
+  }
+
+  /** The neighbour rows of these catalogue items, fetched if not yet in. */
+  private async ensureNeighbours(items: ArrayLike<number>): Promise<void> {
+    const cat = this.cat, loader = this.loader;
+    if (!cat?.model || !loader) return;
+    await loader.ensureRows(cat.model, cat.toRows(items).items, (err) => this.reportError(`${err.message}; lists go on without those items' neighbours`));
+  }
+
+  /**
+   * Fetches the embeddings once, then learns with them: the plain-JS CF model serves at once,
+   * the tfjs backend takes over when it has started.
+   */
+  private loadEmbeddings(): Promise<void> {
+    const cat = this.cat, loader = this.loader, model = cat?.model;
+    if (!model || !loader || this.cf) return Promise.resolve();
+    return this.track(loader.loadEmbeddings(model).then(
+      async () => {
+        if (this.cf) return;
+        this.cf = new JsCfScorer(model.embeddings, model.n, model.d, model.gram, model.manifest.params);
+        if (!this.config?.deferBackend || this.backendWanted) this.startLearningBackend();
+        this.scheduleLearning();
+        await this.learning;
+      },
+      (err: unknown) => this.reportError(`Model embeddings unavailable, personal lists use the neighbour and text signals: ${message(err)}`),
+    ));
   }
 
   /**
@@ -535,7 +591,9 @@ export class Engine {
    * its first carousel is on screen; a recorded event also starts it).
    */
   startLearningBackend(): void {
-    if (!this.backendStart || this.backendStarted) return;
+    this.backendWanted = true;
+    // TensorFlow.js comes after the embeddings it computes with.
+    if (!this.backendStart || this.backendStarted || !this.cf) return;
     this.backendStarted = this.track(this.backendStart());
   }
 
@@ -775,7 +833,7 @@ export class Engine {
       words: titleWordStats(cat.items.map((it) => it.title)),
     };
     const n = Math.min(history.items.length, INTEREST_ITEMS);
-    const embedding = (i: number) => (cat.model && cat.rowOf[i] >= 0 ? this.embeddingOf(cat.rowOf[i]) : undefined);
+    const embedding = (i: number) => (cat.model?.hasEmbeddings && cat.rowOf[i] >= 0 ? this.embeddingOf(cat.rowOf[i]) : undefined);
     return interestProfile({ items: history.items.subarray(0, n), weights: history.weights.subarray(0, n), embedding }, this.interestCatalog);
   }
 

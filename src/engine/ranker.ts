@@ -37,10 +37,12 @@ export class CatalogModel {
         this.itemOfRow[row] = i;
       }
     });
-    const rowSimilarity = model ? embeddingSimilarity(model.embeddings, model.d) : undefined;
+    // Built once the embeddings are in (it caches row norms): text similarity serves until then.
+    let rowSimilarity: Similarity | undefined;
     this.similarity = (a, b) => {
       const ra = this.rowOf[a], rb = this.rowOf[b];
-      return rowSimilarity && ra >= 0 && rb >= 0 ? rowSimilarity(ra, rb) : this.content.similarity(a, b);
+      if (!model?.hasEmbeddings || ra < 0 || rb < 0) return this.content.similarity(a, b);
+      return (rowSimilarity ??= embeddingSimilarity(model.embeddings, model.d))(ra, rb);
     };
   }
 
@@ -138,7 +140,7 @@ export class CatalogModel {
   closestByEmbedding(i: number, history: ArrayLike<number>): number {
     const m = this.model;
     const row = this.rowOf[i];
-    if (!m || row < 0) return -1;
+    if (!m?.hasEmbeddings || row < 0) return -1;
     const rows = this.toRows(history).items;
     const best = mostSimilarRow(m.embeddings, m.d, row, rows);
     return best >= 0 ? this.itemOfRow[best] : -1;

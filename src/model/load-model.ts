@@ -1,22 +1,34 @@
+import { decodeShard } from '../core/model-codec';
 import {
-  ModelError, MODEL_FILE_KEYS, validateManifest,
-  type ModelFileEntry, type ModelFiles, type ModelManifest,
+  ModelError, validateManifest,
+  type ModelFileEntry, type ModelFiles, type ModelManifest, type ShardEntry,
 } from '../shared/model-manifest';
 
-/** How the model's bytes are fetched: `fetch` in the browser, the file system in Node. */
-export type FetchBytes = (url: string) => Promise<ArrayBuffer>;
+/**
+ * How the model's bytes are fetched: `fetch` in the browser, the file system in Node. `sha256`
+ * is given for content-addressed files (every file the manifest lists): a fetcher with a cache may
+ * serve a kept copy with that digest without asking the network.
+ */
+export type FetchBytes = (url: string, expect?: { sha256: string }) => Promise<ArrayBuffer>;
 
-/** The base model, verified and decoded into typed arrays (embeddings dequantised). */
+/**
+ * The base model, verified and decoded into typed arrays (embeddings dequantised). Its parts
+ * arrive in the order lists need them (see `ModelLoader`): the per-item arrays first, the
+ * neighbour rows a list reads when it reads them, the embeddings once there is a history.
+ */
 export interface BaseModel {
   manifest: ModelManifest;
   itemIds: string[];
   n: number;
   d: number;
   k: number;
+  /** Zeros until `hasEmbeddings`. */
   embeddings: Float32Array;
+  hasEmbeddings: boolean;
   gram: Float32Array;
   popularity: Float32Array;
   trending: Float32Array;
+  /** Rows of shards not loaded yet have no neighbours (-1). */
   coocIndex: Int32Array;
   coocWeight: Float32Array;
   nextIndex: Int32Array;
@@ -28,71 +40,158 @@ export async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
 /**
- * Loads the manifest, then every file it lists, refusing any file whose sha256 or size does not
- * match: a corrupt or truncated model must never be half-used.
+ * Loads a model part by part, refusing any file whose sha256 or size does not match: a corrupt or
+ * truncated file is never half-used. A neighbour shard that fails leaves its rows without
+ * neighbours (the lists lose that signal for those items only) and is not asked for again.
  */
-export async function loadBaseModel(
-  manifestUrl: string,
-  fetchBytes: FetchBytes,
-  onProgress?: (fraction: number) => void,
-): Promise<BaseModel> {
-  let manifest: ModelManifest;
-  try {
-    manifest = validateManifest(JSON.parse(new TextDecoder().decode(await fetchBytes(manifestUrl))));
-  } catch (err) {
-    if (err instanceof ModelError) throw err;
-    throw new ModelError(`model manifest ${manifestUrl}: ${err instanceof Error ? err.message : String(err)}`);
+export class ModelLoader {
+  private shardLoads = new Map<number, Promise<void>>();
+  private embeddingsLoad?: Promise<void>;
+
+  private constructor(readonly manifestUrl: string, readonly manifest: ModelManifest, private readonly fetchBytes: FetchBytes) {}
+
+  /** Fetches and validates the manifest. */
+  static async open(manifestUrl: string, fetchBytes: FetchBytes): Promise<ModelLoader> {
+    let manifest: ModelManifest;
+    try {
+      manifest = validateManifest(JSON.parse(new TextDecoder().decode(await fetchBytes(manifestUrl))));
+    } catch (err) {
+      if (err instanceof ModelError) throw err;
+      throw new ModelError(`model manifest ${manifestUrl}: ${message(err)}`);
+    }
+    return new ModelLoader(manifestUrl, manifest, fetchBytes);
   }
-  let done = 0;
-  const bytes = {} as Record<keyof ModelFiles, ArrayBuffer>;
-  await Promise.all(
-    MODEL_FILE_KEYS.map(async (key) => {
-      const entry = manifest.files[key];
-      const url = new URL(entry.path, manifestUrl).href;
-      let buf: ArrayBuffer;
-      try {
-        buf = await fetchBytes(url);
-      } catch (err) {
-        throw new ModelError(`model file "${key}" (${url}): ${err instanceof Error ? err.message : String(err)}`);
+
+  /** Every URL the manifest lists (what a cache of this version keeps). */
+  fileUrls(): string[] {
+    const paths = [...Object.values(this.manifest.files).map((f) => f.path), ...this.manifest.shards.files.map((f) => f.path)];
+    return paths.map((p) => new URL(p, this.manifestUrl).href);
+  }
+
+  /** The per-item arrays every list reads (ids, popularity, trending, Gram); no embeddings or neighbours yet. */
+  async loadCore(): Promise<BaseModel> {
+    const m = this.manifest;
+    const [ids, gram, popularity, trending] = await Promise.all((['itemIds', 'gram', 'popularity', 'trending'] as const).map((key) => this.file(key)));
+    const { itemCount: n, dim: d, neighbours: k } = m;
+    const itemIds = JSON.parse(new TextDecoder().decode(ids)) as unknown;
+    if (!Array.isArray(itemIds) || itemIds.length !== n || !itemIds.every((x) => typeof x === 'string')) {
+      throw new ModelError(`model file "itemIds" must be a JSON array of ${n} strings`);
+    }
+    const model: BaseModel = {
+      manifest: m, itemIds, n, d, k,
+      embeddings: new Float32Array(n * d), hasEmbeddings: false,
+      gram: f32(gram, m.files.gram, 'gram'), popularity: f32(popularity, m.files.popularity, 'popularity'), trending: f32(trending, m.files.trending, 'trending'),
+      coocIndex: new Int32Array(n * k).fill(-1), coocWeight: new Float32Array(n * k),
+      nextIndex: new Int32Array(n * k).fill(-1), nextWeight: new Float32Array(n * k),
+    };
+    for (const key of ['gram', 'popularity', 'trending'] as const) {
+      for (const v of model[key]) if (!Number.isFinite(v)) throw new ModelError(`model file "${key}" holds a non-finite number`);
+    }
+    return model;
+  }
+
+  /** Fetches and dequantises the embeddings into `model` (once; later calls share the first). */
+  loadEmbeddings(model: BaseModel): Promise<void> {
+    this.embeddingsLoad ??= (async () => {
+      const [q, s] = await Promise.all([this.file('embeddings'), this.file('embeddingScales')]);
+      const { n, d } = model;
+      const codes = sized(q, this.manifest.files.embeddings, 'embeddings', Int8Array);
+      const scales = f32(s, this.manifest.files.embeddingScales, 'embeddingScales');
+      for (let i = 0; i < n; i++) {
+        if (!Number.isFinite(scales[i])) throw new ModelError('model file "embeddingScales" holds a non-finite number');
+        for (let j = 0; j < d; j++) model.embeddings[i * d + j] = codes[i * d + j] * scales[i];
       }
-      const actual = await sha256Hex(buf);
-      if (actual !== entry.sha256) {
-        throw new ModelError(`model file "${key}" failed its checksum (expected ${entry.sha256.slice(0, 12)}…, got ${actual.slice(0, 12)}…)`);
-      }
-      bytes[key] = buf;
-      onProgress?.(++done / MODEL_FILE_KEYS.length);
-    }),
-  );
-  const { itemCount: n, dim: d, neighbours: k } = manifest;
-  const itemIds = JSON.parse(new TextDecoder().decode(bytes.itemIds)) as unknown;
-  if (!Array.isArray(itemIds) || itemIds.length !== n || !itemIds.every((x) => typeof x === 'string')) {
-    throw new ModelError(`model file "itemIds" must be a JSON array of ${n} strings`);
+      model.hasEmbeddings = true;
+    })();
+    return this.embeddingsLoad;
   }
-  const q = typed(bytes.embeddings, manifest.files.embeddings, 'embeddings') as Int8Array;
-  const scales = typed(bytes.embeddingScales, manifest.files.embeddingScales, 'embeddingScales') as Float32Array;
-  const embeddings = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) embeddings[i * d + j] = q[i * d + j] * scales[i];
-  const f32 = (key: keyof ModelFiles) => typed(bytes[key], manifest.files[key], key) as Float32Array;
-  const i32 = (key: keyof ModelFiles) => typed(bytes[key], manifest.files[key], key) as Int32Array;
-  const model: BaseModel = {
-    manifest, itemIds, n, d, k, embeddings,
-    gram: f32('gram'), popularity: f32('popularity'), trending: f32('trending'),
-    coocIndex: i32('coocIndex'), coocWeight: f32('coocWeight'),
-    nextIndex: i32('nextIndex'), nextWeight: f32('nextWeight'),
-  };
-  for (const idx of [model.coocIndex, model.nextIndex]) {
-    for (const v of idx) if (v < -1 || v >= n) throw new ModelError(`model neighbour index ${v} is out of range 0..${n - 1}`);
+
+  /**
+   * Loads the neighbour shards holding `rows` (model rows). Resolves when they are in `model`;
+   * a shard that fails is reported through `onError` once and its rows stay empty.
+   */
+  async ensureRows(model: BaseModel, rows: Iterable<number>, onError: (err: Error) => void): Promise<void> {
+    const per = this.manifest.shards.rowsPerShard;
+    const wanted = new Set<number>();
+    for (const r of rows) if (r >= 0 && r < model.n) wanted.add(Math.floor(r / per));
+    await Promise.all([...wanted].map((s) => this.shard(model, s, onError)));
   }
-  for (const key of ['gram', 'popularity', 'trending', 'coocWeight', 'nextWeight'] as const) {
-    for (const v of model[key]) if (!Number.isFinite(v)) throw new ModelError(`model file "${key}" holds a non-finite number`);
+
+  /** Every shard (the evaluation and benchmarks read the whole model). */
+  loadAllShards(model: BaseModel, onError: (err: Error) => void): Promise<void> {
+    return this.ensureRows(model, this.manifest.shards.files.map((f) => f.start), onError);
   }
+
+  private shard(model: BaseModel, s: number, onError: (err: Error) => void): Promise<void> {
+    let load = this.shardLoads.get(s);
+    if (!load) {
+      const entry = this.manifest.shards.files[s];
+      load = this.verified(entry.path, entry.sha256, `neighbour shard ${s}`)
+        .then((bytes) => {
+          try {
+            decodeShard(bytes, entry.start, entry.end, model.n, model.k, this.manifest.shards.indexDtype, model);
+          } catch (err) {
+            throw new ModelError(`model neighbour shard ${s}: ${message(err)}`);
+          }
+        })
+        .catch((err: unknown) => {
+          clearRows(model, entry);
+          onError(err instanceof Error ? err : new Error(String(err)));
+        });
+      this.shardLoads.set(s, load);
+    }
+    return load;
+  }
+
+  private file(key: keyof ModelFiles): Promise<ArrayBuffer> {
+    const entry = this.manifest.files[key];
+    return this.verified(entry.path, entry.sha256, `file "${key}"`);
+  }
+
+  private async verified(path: string, sha256: string, what: string): Promise<ArrayBuffer> {
+    const url = new URL(path, this.manifestUrl).href;
+    let buf: ArrayBuffer;
+    try {
+      buf = await this.fetchBytes(url, { sha256 });
+    } catch (err) {
+      throw new ModelError(`model ${what} (${url}): ${message(err)}`);
+    }
+    const actual = await sha256Hex(buf);
+    if (actual !== sha256) {
+      throw new ModelError(`model ${what} failed its checksum (expected ${sha256.slice(0, 12)}…, got ${actual.slice(0, 12)}…)`);
+    }
+    return buf;
+  }
+}
+
+/**
+ * Loads the whole model at once: manifest, arrays, embeddings and every shard (benchmarks and
+ * tools; the engine loads by need through `ModelLoader`). Rejects on the first bad part.
+ */
+export async function loadBaseModel(manifestUrl: string, fetchBytes: FetchBytes): Promise<BaseModel> {
+  const loader = await ModelLoader.open(manifestUrl, fetchBytes);
+  const model = await loader.loadCore();
+  let failed: Error | undefined;
+  await Promise.all([loader.loadEmbeddings(model), loader.loadAllShards(model, (err) => (failed ??= err))]);
+  if (failed) throw failed;
   return model;
 }
 
-function typed(buf: ArrayBuffer, entry: ModelFileEntry, key: string): Int8Array | Int32Array | Float32Array {
+/** A shard that failed after decoding part of its rows leaves none of them half-filled. */
+function clearRows(model: BaseModel, entry: ShardEntry): void {
+  model.coocIndex.fill(-1, entry.start * model.k, entry.end * model.k);
+  model.nextIndex.fill(-1, entry.start * model.k, entry.end * model.k);
+}
+
+function f32(buf: ArrayBuffer, entry: ModelFileEntry, key: string): Float32Array {
+  return sized(buf, entry, key, Float32Array);
+}
+
+function sized<T extends Int8Array | Float32Array>(buf: ArrayBuffer, entry: ModelFileEntry, key: string, Ctor: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }): T {
   const count = entry.shape.reduce((a, b) => a * b, 1);
-  const Ctor = entry.dtype === 'int8' ? Int8Array : entry.dtype === 'int32' ? Int32Array : Float32Array;
   if (buf.byteLength !== count * Ctor.BYTES_PER_ELEMENT) {
     throw new ModelError(`model file "${key}" has ${buf.byteLength} bytes, expected ${count * Ctor.BYTES_PER_ELEMENT} for [${entry.shape}] ${entry.dtype}`);
   }

@@ -1,10 +1,21 @@
 /**
- * The base model's manifest (`public/model/manifest.json`): what each binary file holds and its
- * sha256, so the worker can refuse a corrupt or mismatched model before using it.
- * All binary files are little-endian typed arrays, row-major.
+ * The base model's manifest (`public/model/manifest.json`): what each file holds and its sha256,
+ * so the worker can refuse a corrupt or mismatched model before using it, and fetch each part
+ * when it is first needed. All binary files are little-endian typed arrays, row-major.
+ *
+ * Format 2 (issue 12) is laid out in the order a shopper needs it:
+ * - `starter`: the top trending items with their catalogue entries, inside the manifest, so the
+ *   first carousel of a first visit needs no other data file;
+ * - `files`: the per-item arrays every list uses (ids, popularity, trending, the Gram matrix) and
+ *   the embeddings (loaded once the shopper has a history);
+ * - `shards`: the neighbour tables cut into row ranges, fetched for the rows a list reads (a
+ *   product page needs one anchor's row, not every row). 16-bit ids while the model has fewer
+ *   than 65,535 items, and 8-bit weights with one scale per row.
+ * File names carry their sha256 prefix, so a new model version fetches only what changed.
  */
+import type { CatalogItem } from './protocol';
 
-export type DType = 'float32' | 'int32' | 'int8';
+export type DType = 'float32' | 'int32' | 'int8' | 'uint16' | 'json';
 
 export interface ModelFileEntry {
   path: string; // relative to the manifest
@@ -14,8 +25,8 @@ export interface ModelFileEntry {
 }
 
 /**
- * The files a model has. `n` = number of items the model knows (ids in `itemIds`),
- * `d` = embedding size, `k` = neighbours kept per item.
+ * The whole-model files. `n` = number of items the model knows (ids in `itemIds`),
+ * `d` = embedding size.
  */
 export interface ModelFiles {
   /** JSON array of the n catalogue ids the model rows refer to, in row order. */
@@ -30,12 +41,34 @@ export interface ModelFiles {
   popularity: ModelFileEntry;
   /** float32 [n]: popularity among recent interactions (what is trending). */
   trending: ModelFileEntry;
-  /** int32 [n, k] / float32 [n, k]: items most often bought by the same shoppers (-1 = none). */
-  coocIndex: ModelFileEntry;
-  coocWeight: ModelFileEntry;
-  /** int32 [n, k] / float32 [n, k]: items most often taken next after this one (-1 = none). */
-  nextIndex: ModelFileEntry;
-  nextWeight: ModelFileEntry;
+}
+
+/** One shard of the neighbour tables: rows [start, end) of both tables. */
+export interface ShardEntry {
+  path: string;
+  sha256: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * The neighbour tables ("bought together": co-occurrence; "next": items taken next), k per row.
+ * A shard of m rows is, in order: cooc ids [m, k], next ids [m, k] (`indexDtype`; the largest
+ * value of the type, or -1 for int32, = none), cooc row scales float32 [m], next row scales
+ * float32 [m], cooc weights uint8 [m, k], next weights uint8 [m, k] (weight = q / 255 * scale).
+ */
+export interface ModelShards {
+  rowsPerShard: number;
+  indexDtype: 'uint16' | 'int32';
+  files: ShardEntry[];
+}
+
+/** The lists a first visit can be shown before the catalogue arrives. */
+export interface StarterList {
+  /** The top trending items, best first, as the catalogue had them when the model was built. */
+  items: CatalogItem[];
+  /** Their trending scores (the model's `trending` values). */
+  scores: number[];
 }
 
 /** The signals a recommendation fuses (see `src/core/fusion.ts`). */
@@ -60,6 +93,7 @@ export interface ModelParams {
 
 export interface ModelManifest {
   format: 'shelfwise-model';
+  formatVersion: 2;
   version: string;
   createdAt: string;
   /** Where the model was trained from and how, for people reading it. */
@@ -68,23 +102,28 @@ export interface ModelManifest {
   dim: number;
   neighbours: number;
   params: ModelParams;
+  /** Optional: without it the first carousel waits for the catalogue and the model's arrays. */
+  starter?: StarterList;
   files: ModelFiles;
+  shards: ModelShards;
 }
 
 export class ModelError extends Error {
   override name = 'ModelError';
 }
 
-const FILE_KEYS: (keyof ModelFiles)[] = [
-  'itemIds', 'embeddings', 'embeddingScales', 'gram', 'popularity', 'trending',
-  'coocIndex', 'coocWeight', 'nextIndex', 'nextWeight',
-];
+export const MODEL_FILE_KEYS: readonly (keyof ModelFiles)[] = ['itemIds', 'embeddings', 'embeddingScales', 'gram', 'popularity', 'trending'];
+
+const SHA256 = /^[0-9a-f]{64}$/;
 
 /** Checks the manifest's shape and the consistency of its declared shapes. */
 export function validateManifest(data: unknown): ModelManifest {
   if (typeof data !== 'object' || data === null) throw new ModelError('model manifest: not a JSON object');
-  const m = data as Partial<ModelManifest>;
+  const m = data as Partial<ModelManifest> & { formatVersion?: unknown };
   if (m.format !== 'shelfwise-model') throw new ModelError('model manifest: "format" must be "shelfwise-model"');
+  if (m.formatVersion !== 2) {
+    throw new ModelError(`model manifest: format version ${JSON.stringify(m.formatVersion ?? 1)} is not supported (2 is); rebuild the model with \`npm run build:model\``);
+  }
   const n = m.itemCount, d = m.dim, k = m.neighbours;
   for (const [name, v] of [['itemCount', n], ['dim', d], ['neighbours', k]] as const) {
     if (!Number.isInteger(v) || (v as number) <= 0) throw new ModelError(`model manifest: "${name}" must be a positive integer`);
@@ -97,30 +136,57 @@ export function validateManifest(data: unknown): ModelManifest {
     if (w === undefined) m.params.fusion[name] = 0;
     else if (typeof w !== 'number' || !Number.isFinite(w)) throw new ModelError(`model manifest: fusion weight "${name}" must be a number`);
   }
-  const expected: Record<keyof ModelFiles, [DType | 'json', number[]]> = {
+  const expected: Record<keyof ModelFiles, [DType, number[]]> = {
     itemIds: ['json', [n!]],
     embeddings: ['int8', [n!, d!]],
     embeddingScales: ['float32', [n!]],
     gram: ['float32', [d!, d!]],
     popularity: ['float32', [n!]],
     trending: ['float32', [n!]],
-    coocIndex: ['int32', [n!, k!]],
-    coocWeight: ['float32', [n!, k!]],
-    nextIndex: ['int32', [n!, k!]],
-    nextWeight: ['float32', [n!, k!]],
   };
-  for (const key of FILE_KEYS) {
+  for (const key of MODEL_FILE_KEYS) {
     const f = m.files[key];
-    if (!f || typeof f.path !== 'string' || typeof f.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(f.sha256)) {
+    if (!f || typeof f.path !== 'string' || typeof f.sha256 !== 'string' || !SHA256.test(f.sha256)) {
       throw new ModelError(`model manifest: file "${key}" needs "path" and a hex "sha256"`);
     }
     const [dtype, shape] = expected[key];
-    if (dtype !== 'json' && f.dtype !== dtype) throw new ModelError(`model manifest: file "${key}" must be ${dtype}, is ${f.dtype}`);
+    if (f.dtype !== dtype) throw new ModelError(`model manifest: file "${key}" must be ${dtype}, is ${f.dtype}`);
     if (!Array.isArray(f.shape) || f.shape.join(',') !== shape.join(',')) {
       throw new ModelError(`model manifest: file "${key}" has shape [${f.shape}], expected [${shape}]`);
     }
   }
+  validateShards(m.shards, n!);
+  if (m.starter !== undefined) validateStarter(m.starter);
   return m as ModelManifest;
 }
 
-export const MODEL_FILE_KEYS = FILE_KEYS;
+/** The shards must cover rows 0..n-1 in order, each once, within the index type's range. */
+function validateShards(s: ModelShards | undefined, n: number): void {
+  if (!s || typeof s !== 'object' || !Array.isArray(s.files)) throw new ModelError('model manifest: no "shards"');
+  if (s.indexDtype !== 'uint16' && s.indexDtype !== 'int32') throw new ModelError('model manifest: shard "indexDtype" must be uint16 or int32');
+  if (s.indexDtype === 'uint16' && n >= 0xffff) throw new ModelError(`model manifest: uint16 ids cannot address ${n} items`);
+  if (!Number.isInteger(s.rowsPerShard) || s.rowsPerShard <= 0) throw new ModelError('model manifest: "rowsPerShard" must be a positive integer');
+  let next = 0;
+  s.files.forEach((f, i) => {
+    if (!f || typeof f.path !== 'string' || typeof f.sha256 !== 'string' || !SHA256.test(f.sha256)) {
+      throw new ModelError(`model manifest: shard ${i} needs "path" and a hex "sha256"`);
+    }
+    if (f.start !== next || f.end !== Math.min(n, f.start + s.rowsPerShard)) {
+      throw new ModelError(`model manifest: shard ${i} covers rows [${f.start}, ${f.end}), expected [${next}, ${Math.min(n, next + s.rowsPerShard)})`);
+    }
+    next = f.end;
+  });
+  if (next !== n) throw new ModelError(`model manifest: shards cover ${next} of ${n} rows`);
+}
+
+function validateStarter(s: StarterList): void {
+  const ok = typeof s === 'object' && s !== null && Array.isArray(s.items) && Array.isArray(s.scores) && s.items.length === s.scores.length
+    && s.items.every((it) => typeof it?.id === 'string' && typeof it.title === 'string') && s.scores.every((x) => typeof x === 'number' && Number.isFinite(x));
+  if (!ok) throw new ModelError('model manifest: "starter" must hold items with an id and a title, and one score per item');
+}
+
+/** Byte length of a shard of `m` rows with `k` neighbours. */
+export function shardByteLength(m: number, k: number, indexDtype: ModelShards['indexDtype']): number {
+  const idx = indexDtype === 'uint16' ? 2 : 4;
+  return 2 * m * k * idx + 2 * m * 4 + 2 * m * k;
+}

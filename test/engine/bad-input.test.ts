@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../../src/engine/engine';
 import type { ShopperEvent } from '../../src/shared/protocol';
 import { MemoryEventLog } from '../../src/store/event-log';
-import { mapFetcher, syntheticCatalog, syntheticModelFiles } from '../helpers/synthetic-model';
+import { mapFetcher, modelFileUrl, syntheticCatalog, syntheticModelFiles } from '../helpers/synthetic-model';
 
 /**
  * Bad input of every kind gets a clear error or a graceful fallback, and loses no stored event.
@@ -64,7 +64,8 @@ describe('bad catalogues: a clear error, the stored history kept', () => {
   });
 });
 
-const truncate = (f: Map<string, ArrayBuffer>, path: string) => f.set(`${BASE}model/${path}`, f.get(`${BASE}model/${path}`)!.slice(0, 10));
+const url = (f: Map<string, ArrayBuffer>, stem: string) => modelFileUrl(f, stem, BASE);
+const truncate = (f: Map<string, ArrayBuffer>, stem: string) => f.set(url(f, stem), f.get(url(f, stem))!.slice(0, 10));
 const patchManifest = (f: Map<string, ArrayBuffer>, patch: (m: Record<string, any>) => void) => {
   const m = JSON.parse(new TextDecoder().decode(f.get(`${BASE}model/manifest.json`)));
   patch(m);
@@ -74,9 +75,10 @@ const patchManifest = (f: Map<string, ArrayBuffer>, patch: (m: Record<string, an
 const modelCases: [string, (files: Map<string, ArrayBuffer>) => void, RegExp][] = [
   ['manifest missing', (f) => f.delete(`${BASE}model/manifest.json`), /model manifest .*HTTP 404/],
   ['manifest not JSON', (f) => f.set(`${BASE}model/manifest.json`, encode('{')), /model manifest/],
-  ['a file missing', (f) => f.delete(`${BASE}model/gram.bin`), /model file "gram".*HTTP 404/],
-  ['checksum mismatch', (f) => new Uint8Array(f.get(`${BASE}model/popularity.bin`)!)[0] ^= 1, /"popularity" failed its checksum/],
-  ['truncated weights', (f) => truncate(f, 'embeddings.q8.bin'), /"embeddings" failed its checksum/],
+  ['a file missing', (f) => f.delete(url(f, 'gram')), /model file "gram".*HTTP 404/],
+  ['checksum mismatch', (f) => new Uint8Array(f.get(url(f, 'popularity'))!)[0] ^= 1, /"popularity" failed its checksum/],
+  ['truncated file', (f) => truncate(f, 'trending'), /"trending" failed its checksum/],
+  ['an older model format', (f) => patchManifest(f, (m) => { delete m.formatVersion; }), /format version 1 is not supported/],
   ['wrong shapes', (f) => patchManifest(f, (m) => { m.files.gram.shape = [3, 3]; }), /"gram" has shape \[3,3\], expected \[4,4\]/],
   ['a non-finite fusion weight', (f) => patchManifest(f, (m) => { m.params.fusion.cf = 'lots'; }), /fusion weight "cf" must be a number/],
 ];
@@ -91,6 +93,45 @@ describe('bad models: non-personal lists, a clear error, the stored history kept
     const trending = await engine.recommend({ surface: 'trending', k: 3 });
     expect(trending.items).toHaveLength(3);
     expect((await engine.recommend({ surface: 'recently-viewed' })).items.map((it) => it.id)).toEqual(['it-2', 'it-1']);
+  });
+});
+
+describe('a model part that fails: the rest serves, the reason is said, the history kept', () => {
+  it('a neighbour shard that fails its checksum leaves only its rows without neighbours', async () => {
+    const { engine, status } = await startWith((f) => { new Uint8Array(f.get(url(f, 'shard-000'))!)[0] ^= 1; });
+    expect(status.modelLoaded).toBe(true);
+    // it-1 and it-2 live in shard 0: For you still answers, and says why it lost a signal.
+    const forYou = await engine.recommend({ surface: 'for-you', k: 5 });
+    expect(forYou.personal).toBe(true);
+    expect(forYou.items.length).toBe(5);
+    expect(engine.status().errors.join(' ')).toMatch(/neighbour shard 0 failed its checksum/);
+    // A product page anchored in another shard keeps its neighbours ("bought with" reasons).
+    const other = await engine.recommend({ surface: 'bought-together', itemId: 'it-12', k: 3 });
+    expect(other.items.some((it) => it.reason.kind === 'bought-with')).toBe(true);
+    expect((await engine.exportData()).events).toHaveLength(2);
+  });
+
+  it('a half-published version (a shard not there yet) answers every surface from what is there', async () => {
+    const { engine, status } = await startWith((f) => f.delete(url(f, 'shard-002')));
+    expect(status.modelLoaded).toBe(true);
+    const list = await engine.recommend({ surface: 'because-you-viewed', itemId: 'it-11', k: 3 });
+    expect(list.items).toHaveLength(3);
+    expect(engine.status().errors.join(' ')).toMatch(/neighbour shard 2 .*HTTP 404/);
+  });
+
+  it('embeddings that fail their checksum: personal lists from the neighbour and text signals', async () => {
+    const { engine, status } = await startWith((f) => { new Uint8Array(f.get(url(f, 'embeddings'))!)[3] ^= 1; });
+    expect(status.modelLoaded).toBe(true);
+    expect(status.errors.join(' ')).toMatch(/embeddings unavailable.*"embeddings" failed its checksum/);
+    const forYou = await engine.recommend({ surface: 'for-you', k: 5 });
+    expect(forYou.personal).toBe(true);
+    expect(forYou.items.every((it) => it.reason.signal !== 'cf')).toBe(true);
+  });
+
+  it('no starter list in the manifest: the first lists wait for the catalogue, nothing else changes', async () => {
+    const { engine, status } = await startWith((f) => patchManifest(f, (m) => { delete m.starter; }));
+    expect(status.errors).toEqual([]);
+    expect((await engine.recommend({ surface: 'trending', k: 3 })).items).toHaveLength(3);
   });
 });
 

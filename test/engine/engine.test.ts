@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { NODE_WASM_DIR } from '../../scripts/lib/node-wasm';
 import { createEngine, type Engine } from '../../src/engine/engine';
-import { groupOf, mapFetcher, syntheticCatalog, syntheticModelFiles } from '../helpers/synthetic-model';
+import { groupOf, mapFetcher, modelFileUrl, syntheticCatalog, syntheticModelFiles } from '../helpers/synthetic-model';
 
 const BASE = 'http://test.local/';
 const config = { catalogUrl: 'catalog.json', modelUrl: 'model/manifest.json' } as const;
@@ -188,11 +188,11 @@ describe('engine on the synthetic checkerboard', () => {
     const good = await started();
     await viewAll(good.engine, ['it-1']);
     const files = syntheticModelFiles(BASE);
-    const emb = new Uint8Array(files.get(`${BASE}model/embeddings.q8.bin`)!);
-    emb[0] ^= 0xff;
+    const gram = new Uint8Array(files.get(modelFileUrl(files, 'gram', BASE))!);
+    gram[0] ^= 0xff;
     const consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const { engine, status } = await started(files);
-    expect(consoleError).toHaveBeenCalledWith(expect.stringMatching(/\[shelfwise\] .*embeddings.*failed its checksum/));
+    expect(consoleError).toHaveBeenCalledWith(expect.stringMatching(/\[shelfwise\] .*gram.*failed its checksum/));
     consoleError.mockRestore();
     expect(status.modelLoaded).toBe(false);
     expect(status.errors.join(' ')).toMatch(/checksum/);

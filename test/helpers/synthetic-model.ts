@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
+import { encodeModel } from '../../src/core/model-codec';
 import type { CatalogFile } from '../../src/shared/catalog';
-import type { ModelFileEntry, ModelFiles, ModelManifest } from '../../src/shared/model-manifest';
 
 /**
  * A tiny catalogue and base model with a known answer ("checkerboard of tastes"): items 0..9
@@ -51,34 +50,33 @@ export function syntheticModelFiles(base = 'http://test.local/'): Map<string, Ar
       nbWeight[i * K + j] = 1 / (j + 1);
     }
   }
-  const contents: Record<keyof ModelFiles, [ArrayBufferView | string, ModelFileEntry['dtype'], number[], string]> = {
-    itemIds: [JSON.stringify(syntheticCatalog().items.map((it) => it.id)), 'float32', [N], 'item-ids.json'],
-    embeddings: [emb, 'int8', [N, D], 'embeddings.q8.bin'],
-    embeddingScales: [scales, 'float32', [N], 'embedding-scales.bin'],
-    gram: [gram, 'float32', [D, D], 'gram.bin'],
-    popularity: [popularity, 'float32', [N], 'popularity.bin'],
-    trending: [trending, 'float32', [N], 'trending.bin'],
-    coocIndex: [nbIndex, 'int32', [N, K], 'cooc-index.bin'],
-    coocWeight: [nbWeight, 'float32', [N, K], 'cooc-weight.bin'],
-    nextIndex: [nbIndex, 'int32', [N, K], 'next-index.bin'],
-    nextWeight: [nbWeight, 'float32', [N, K], 'next-weight.bin'],
-  };
+  const { files } = encodeModel(
+    {
+      n: N, d: D, k: K, itemIds: syntheticCatalog().items.map((it) => it.id),
+      embeddings: emb, embeddingScales: scales, gram, popularity, trending,
+      coocIndex: nbIndex, coocWeight: nbWeight, nextIndex: nbIndex, nextWeight: nbWeight,
+    },
+    {
+      version: 'synthetic-1', createdAt: '2026-01-01T00:00:00Z', source: 'test',
+      params: { alpha0: 0.1, lambda: 0.01, nu: 1, fusion: { cf: 1, lastItem: 0.5, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1 } },
+    },
+    syntheticCatalog().items,
+    SHARD_ROWS,
+  );
   const out = new Map<string, ArrayBuffer>();
-  const files = {} as ModelFiles;
-  for (const [key, [data, dtype, shape, path]] of Object.entries(contents) as [keyof ModelFiles, (typeof contents)[keyof ModelFiles]][]) {
-    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    out.set(`${base}model/${path}`, bytes.slice().buffer);
-    files[key] = { path, dtype, shape, sha256: createHash('sha256').update(bytes).digest('hex') };
-  }
-  const manifest: ModelManifest = {
-    format: 'shelfwise-model', version: 'synthetic-1', createdAt: '2026-01-01T00:00:00Z', source: 'test',
-    itemCount: N, dim: D, neighbours: K,
-    params: { alpha0: 0.1, lambda: 0.01, nu: 1, fusion: { cf: 1, lastItem: 0.5, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1 } },
-    files,
-  };
-  out.set(`${base}model/manifest.json`, new TextEncoder().encode(JSON.stringify(manifest)).buffer);
+  for (const [path, bytes] of files) out.set(`${base}model/${path}`, bytes.slice().buffer);
   out.set(`${base}catalog.json`, new TextEncoder().encode(JSON.stringify(syntheticCatalog())).buffer);
   return out;
+}
+
+/** Rows per neighbour shard of the synthetic model: two groups, two shards each. */
+export const SHARD_ROWS = 5;
+
+/** The URL of a model file by its stem (`gram`, `shard-001`…): names carry a hash. */
+export function modelFileUrl(files: Map<string, ArrayBuffer>, stem: string, base = 'http://test.local/'): string {
+  const url = [...files.keys()].find((u) => u.startsWith(`${base}model/${stem}.`));
+  if (!url) throw new Error(`no model file ${stem}`);
+  return url;
 }
 
 /** A `fetchBytes` over a map of URL → bytes, failing like a 404 for anything else. */

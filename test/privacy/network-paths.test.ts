@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The privacy promise as a property of the source: in everything that ships (src/, workers/),
- * the network calls are the engine's GET of the catalogue and model files and, since issue 8, the
+ * the network calls are the engine's GET (src/engine/assets.ts) of the catalogue and model files and, since issue 8, the
  * merchant-enabled private report (a POST of a `Report` built by randomized response, nothing
  * else). A new fetch, beacon, socket or XHR anywhere fails this test and has to be looked at.
  */
@@ -30,7 +30,7 @@ describe('network paths in shipped code', () => {
         .filter(({ text }) => !text.startsWith('//') && !text.startsWith('*') && NETWORK.test(text)),
     );
     expect(hits.map(({ file, text }) => `${file}: ${text}`)).toEqual([
-      "src/engine/engine.ts: const res = await fetch(url, { method: 'GET', credentials: 'same-origin' });",
+      "src/engine/assets.ts: const res = await fetch(url, { method: 'GET', credentials: 'same-origin' });",
       "src/engine/experiments.ts: const res = await fetch(url, { method: 'POST', body: JSON.stringify(report), headers: { 'content-type': 'text/plain' }, credentials: 'omit', referrerPolicy: 'no-referrer', keepalive: true });",
     ]);
   });
@@ -51,9 +51,15 @@ describe('network paths in shipped code', () => {
     const engine = readFileSync(join(ROOT, 'src/engine/engine.ts'), 'utf8');
     const callers = engine.split('\n').filter((l) => l.includes('this.fetchBytes') && !l.includes('this.fetchBytes =')).map((l) => l.trim());
     expect(callers).toEqual([
-      'this.fetchBytes(catalogueUrl).then((bytes) => validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items),',
-      "loadBaseModel(new URL(config.modelUrl, base).href, this.fetchBytes, (f) => this.setState({ progress: 0.1 + 0.6 * f })),",
-      'config.merchantUrl ? this.fetchBytes(new URL(config.merchantUrl, base).href).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown) : undefined,',
+      'const opening = ModelLoader.open(manifestUrl, this.fetchBytes);',
+      '? this.fetchBytes(new URL(config.merchantUrl, base).href).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown)',
+      'afterManifest.then(() => this.fetchBytes(catalogueUrl)).then((bytes) => validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items),',
+    ]);
+    // The model loader fetches only the manifest and the files it lists, relative to it.
+    const loader = readFileSync(join(ROOT, 'src/model/load-model.ts'), 'utf8');
+    expect(loader.split('\n').filter((l) => l.includes('fetchBytes(')).map((l) => l.trim())).toEqual([
+      'manifest = validateManifest(JSON.parse(new TextDecoder().decode(await fetchBytes(manifestUrl))));',
+      'buf = await this.fetchBytes(url, { sha256 });',
     ]);
   });
 });
