@@ -14,7 +14,10 @@ test.describe('a corrupt model file', () => {
     });
 
     await test.step('the next visit gets a model file with flipped bytes', async () => {
-      await context.route('**/model/embeddings.q8.bin', async (route) => {
+      // Kept copies are checked against the manifest's digest and serve first: drop them, so
+      // the damaged file comes over the network as it would to a first-time shopper.
+      await page.evaluate(() => caches.delete('shelfwise-assets-v1'));
+      await context.route(/\/model\/gram\.[0-9a-f]{12}\.bin$/, async (route) => {
         const response = await route.fetch();
         const body = Buffer.from(await response.body());
         body[0] ^= 0xff;
@@ -27,7 +30,7 @@ test.describe('a corrupt model file', () => {
     await test.step('the error is clear, lists still render, the history is intact', async () => {
       const status = await storefront.status();
       expect(status.modelLoaded).toBe(false);
-      expect(status.errors.join(' ')).toMatch(/embeddings.*failed its checksum/);
+      expect(status.errors.join(' ')).toMatch(/gram.*failed its checksum/);
       await expect(page.getByRole('alert')).toContainText('checksum');
       expect(await storefront.carousel('trending').cards.count()).toBeGreaterThan(0);
       expect(await storefront.eventCount()).toBe(1);
