@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { staticAssets } from './scripts/lib/static-assets';
 
 export default defineConfig({
-  plugins: [react()],
+  // Compressed files and caching headers (dev: public/; preview: dist/; build: .br/.gz siblings).
+  plugins: [react(), staticAssets()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -6,6 +6,7 @@
  * bundle is written and fails the build if a budget is exceeded.
  */
 import { defineConfig, type Plugin } from 'vite';
+import { staticAssets } from './scripts/lib/static-assets';
 import { reportWidgetSizes } from './scripts/widget-size';
 
 /** `SHELFWISE_DIST` builds elsewhere than dist/ (as for `vite build --outDir`). */
@@ -30,7 +31,8 @@ export default defineConfig({
   // catalog.json and the model come from the storefront build's copy of public/, not twice.
   publicDir: false,
   worker: { format: 'es' },
-  plugins: [sizeReport()],
+  // .br/.gz siblings of the widget's files (this build empties dist/shelfwise/, siblings included).
+  plugins: [sizeReport(), staticAssets()],
   build: {
     target: 'es2022',
     outDir: OUT_DIR,

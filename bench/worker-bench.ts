@@ -47,8 +47,17 @@ export async function buildBenchPages(outDir: string): Promise<void> {
   });
 }
 
-export function serve(outDir: string, port: number): Promise<PreviewServer> {
-  return preview({ configFile: false, build: { outDir }, preview: { port, strictPort: true }, logLevel: 'error' });
+/**
+ * Serves `outDir` as `npm run preview` serves dist/: vite.config.ts's plugins, so the
+ * compressed siblings and caching headers of scripts/lib/static-assets.ts (what shoppers get).
+ * A folder built without them (the bench pages) gets its `.br`/`.gz` siblings first; a build's
+ * up-to-date siblings are kept.
+ */
+export async function serve(outDir: string, port: number): Promise<PreviewServer> {
+  const { precompressDir } = await import('../scripts/lib/static-assets');
+  await precompressDir(outDir);
+  const configFile = join(import.meta.dirname, '..', 'vite.config.ts');
+  return preview({ configFile, build: { outDir: resolve(outDir) }, preview: { port, strictPort: true }, logLevel: 'error' });
 }
 
 /** Opens the bench page in a fresh context (empty cache, a new worker); `run` gets the worker proxy's caller. */

@@ -74,7 +74,9 @@ export function mainThreadFiles(dir: string, entry: string): Set<string> {
 
 /** Measures `dir`: every file, on the main thread or in the worker (see `mainThreadFiles`). */
 export function measureWidget(dir: string): WidgetSizes {
-  const paths = listFiles(dir).filter((p) => !p.includes(`${sep}.vite${sep}`));
+  // `X.br`/`X.gz` are precompressed copies of `X` (scripts/lib/static-assets.ts), not files of their own.
+  const sibling = (p: string) => /\.(?:br|gz)$/.test(p) && existsSync(p.slice(0, -3));
+  const paths = listFiles(dir).filter((p) => !p.includes(`${sep}.vite${sep}`) && !sibling(p));
   const rel = (p: string) => relative(dir, p).split(sep).join('/');
   if (!paths.some((p) => rel(p) === ENTRY)) throw new Error(`${join(dir, ENTRY)} not found: run the widget build first`);
   const main = mainThreadFiles(dir, ENTRY);
