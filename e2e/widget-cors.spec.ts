@@ -94,14 +94,19 @@ test('a catalogue and model on another origin load with CORS, under a CSP that n
       expect(status.errors).toEqual([]);
     });
 
-    await test.step('events stay on the device: the other origin sees no new request', async () => {
+    await test.step('events stay on the device: the other origin sees only plain GETs of model files', async () => {
       const seen = cdnLog.length;
       await widget.product('vg-557').getByText('Details').click();
       await widget.product('vg-557').getByRole('button', { name: 'Add to cart' }).click();
       await expect.poll(() => widget.eventCount()).toBe(2);
       await widget.whenIdle();
       await expect(widget.carousel('for-you').region).toHaveAttribute('data-personal', 'true');
-      expect(cdnLog.slice(seen)).toEqual([]);
+      // A history makes the engine fetch the model parts it now needs (embeddings, neighbour
+      // shards): plain GETs of content-addressed files, the same for every shopper.
+      for (const r of cdnLog.slice(seen)) {
+        expect(r.method).toBe('GET');
+        expect(r.url).toMatch(/^\/model\/[\w-]+\.[0-9a-f]{12}\.(?:bin|json)$/);
+      }
     });
   } finally {
     await context.close();

@@ -3,9 +3,9 @@ import type { FusionWeights } from '../shared/model-manifest';
 import { summarizeHistory, type HistoryEvent, type ShopperHistory } from '../core/history';
 import type { BackendChoice, WasmPaths } from '../model/backend';
 import { JsCfScorer, type CfScorer } from '../core/cf-scorer';
-import { ModelLoader, type BaseModel, type FetchBytes } from '../model/load-model';
+import type { BaseModel, FetchBytes, ModelLoader } from '../model/load-model';
 import { defaultFetchBytes, eraseAssetCache, pruneAssetCache } from './assets';
-import { validateCatalog } from '../shared/catalog';
+import { startDownloads, starterList, starterOf, type StarterList } from './startup';
 import {
   EVENT_TYPES, SURFACES,
   type BackendName, type CatalogItem, type EngineConfig, type EngineStatus, type Interest, type Reason, type ExportedData, type RecommendationList,
@@ -127,7 +127,7 @@ export class Engine {
    * The manifest's starter list (top trending with their entries): a first visit's first
    * carousel is answered from it before the catalogue and the model's arrays arrive.
    */
-  private starter?: { cat: CatalogModel; scores: Float32Array };
+  private starter?: StarterList;
   /** History read and manifest in (or failed): what the starter list needs. */
   private starterReady?: Promise<void>;
 
@@ -251,7 +251,8 @@ export class Engine {
   async recommend(req: RecommendRequest): Promise<RecommendationList> {
     if (!this.cat) {
       await Promise.race([this.initDone, this.starterReady]);
-      const early = this.cat ? undefined : this.fromStarter(req);
+      const blank = this.events.length === 0 || this.state.paused;
+      const early = this.cat || !this.starter ? undefined : starterList(this.starter, req, blank, (h) => this.policy(req.surface, h));
       if (early) return early;
     }
     await this.initDone;
@@ -451,30 +452,16 @@ export class Engine {
   private async start(config: EngineConfig): Promise<EngineStatus> {
     this.setState({ phase: 'loading', detail: 'Opening your history', progress: 0, revision: config.revisionBase ?? 0 });
     const base = this.options.baseUrl ?? (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/';
-    // In the order a shopper needs them: the manifest (with the starter list) and the rules
-    // first, while the history is read; the catalogue and the model's arrays once the manifest
-    // is in, so they do not share the link with it. The model is optional, the catalogue is not.
-    const manifestUrl = new URL(config.modelUrl, base).href;
-    const opening = ModelLoader.open(manifestUrl, this.fetchBytes);
-    const rules = config.merchantUrl
-      ? this.fetchBytes(new URL(config.merchantUrl, base).href).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown)
-      : Promise.resolve(undefined);
-    const afterManifest = opening.then(() => undefined, () => undefined);
-    const catalogueUrl = new URL(config.catalogUrl, base).href;
-    const downloads = Promise.allSettled([
-      afterManifest.then(() => this.fetchBytes(catalogueUrl)).then((bytes) => validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items),
-      opening.then((loader) => loader.loadCore()),
-    ]);
+    const { manifestUrl, manifest, rules, bulk } = startDownloads(config, base, this.fetchBytes);
     const history = this.openHistory();
-    this.starterReady = Promise.allSettled([history, opening, rules]).then(([, loader, merchant]) => {
+    this.starterReady = Promise.allSettled([history, manifest, rules]).then(([, loader, merchant]) => {
       this.applyRules(merchant, base);
-      const starter = loader.status === 'fulfilled' ? loader.value.manifest.starter : undefined;
-      if (starter && starter.items.length > 0) this.starter = { cat: new CatalogModel(starter.items), scores: Float32Array.from(starter.scores) };
+      if (loader.status === 'fulfilled') this.starter = starterOf(loader.value);
     });
     await this.starterReady;
     this.setState({ detail: 'Loading catalogue and model' });
 
-    const [catalogue, core] = await downloads;
+    const [catalogue, core] = await bulk;
     if (catalogue.status === 'rejected') {
       this.reportError(`Catalogue could not be loaded: ${message(catalogue.reason)}`);
       this.starter = undefined; // the catalogue decides what can be shown
@@ -496,12 +483,13 @@ export class Engine {
     // Non-personal lists can be served from here on; the embeddings and the backend come next.
     this.setState({ modelLoaded: Boolean(model), detail: undefined, progress: 0.9 });
     if (model) {
-      this.loader = await opening;
+      this.loader = await manifest;
       const loader = this.loader;
       this.backendStart = () => this.startBackend(config, model!);
       // The embeddings (the largest file) only once there is a history to learn from, unless
-      // the page asked for everything at once (no `deferBackend`: Node, tests, the evaluation).
-      if (this.events.length > 0 || !config.deferBackend) await this.loadEmbeddings();
+      // the page asked for everything at once (no `deferBackend`: Node, tests, the evaluation)
+      // or named a backend (`?backend=`: QA wants that backend running).
+      if (this.events.length > 0 || !config.deferBackend || config.backend) await this.loadEmbeddings();
       // Old versions' files go from the cache once this version is in use.
       void this.track(pruneAssetCache(manifestUrl, loader.fileUrls()).catch(() => 0));
     }
@@ -542,22 +530,6 @@ export class Engine {
       for (const e of errors) this.reportError(e);
     }
     this.experiments.configure(this.merchant, base);
-  }
-
-  /**
-   * A list from the manifest's starter list, while the catalogue is on its way: Trending, and
-   * For you or Recently viewed of a shopper with no history. Undefined for any other request.
-   */
-  private fromStarter(req: RecommendRequest): RecommendationList | undefined {
-    const starter = this.starter;
-    const blank = this.events.length === 0 || this.state.paused;
-    if (!starter || !(req.surface === 'trending' || (blank && (req.surface === 'for-you' || req.surface === 'recently-viewed')))) return undefined;
-    if (req.surface === 'recently-viewed') return { surface: req.surface, items: [], personal: false };
-    const k = Math.max(1, Math.min(req.k ?? 10, 100));
-    const policy = this.policy(req.surface, summarizeHistory([]));
-    const { items, scores, pinned } = selectList(starter.cat, starter.scores, k, () => false, policy);
-    const list = items.map((i) => toRecommended(starter.cat, i, scores[i], pinned.has(i) ? FEATURED : { kind: 'trending', text: 'Popular right now' }));
-    return { surface: req.surface, items: list, personal: false };
   }
 
   /** The neighbour rows of these catalogue items, fetched if not yet in. */

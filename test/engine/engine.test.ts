@@ -61,6 +61,25 @@ describe('engine on the synthetic checkerboard', () => {
     expect(engine.status().backend).toBe('cpu');
   });
 
+  it('with deferBackend and no history, asking for the backend fetches no embeddings unless a backend is named', async () => {
+    const blank = mapFetcher(syntheticModelFiles(BASE));
+    const engine = createEngine({ fetchBytes: blank.fetchBytes, baseUrl: BASE, dbName: 'deferred-blank' });
+    await engine.init({ ...config, deferBackend: true });
+    engine.startLearningBackend();
+    await engine.whenIdle();
+    expect(engine.status().backend).toBeUndefined();
+    expect(blank.requested.some((u) => /embeddings/.test(u))).toBe(false);
+
+    // `?backend=` (QA): that backend runs once the page asks, history or not.
+    const named = mapFetcher(syntheticModelFiles(BASE));
+    const qa = createEngine({ fetchBytes: named.fetchBytes, baseUrl: BASE, dbName: 'deferred-named' });
+    await qa.init({ ...config, backend: 'cpu', deferBackend: true });
+    qa.startLearningBackend();
+    await qa.whenIdle();
+    expect(qa.status().backend).toBe('cpu');
+    expect(named.requested.some((u) => /embeddings/.test(u))).toBe(true);
+  });
+
   it('a catalogue item the model has never seen can be recommended, through its text', async () => {
     const files = syntheticModelFiles(BASE);
     const catalog = syntheticCatalog();

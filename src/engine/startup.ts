@@ -1,0 +1,72 @@
+/**
+ * The engine's start-up: what it fetches, and in which order a shopper needs it (issue 12).
+ *
+ *  1. The model's manifest (with its starter list) and the merchant's rules, while the history
+ *     is read: the starter list answers a first visit's first carousel on its own.
+ *  2. The catalogue and the model's per-item arrays, once the manifest is in, so that they do
+ *     not share the link with it.
+ *  3. Later, by need (the engine asks `ModelLoader`): a list's neighbour rows when it reads them,
+ *     the embeddings once there is a history to learn from.
+ *
+ * How bytes are fetched and kept is `assets.ts`.
+ */
+import { ModelLoader, type BaseModel, type FetchBytes } from '../model/load-model';
+import { validateCatalog } from '../shared/catalog';
+import type { CatalogItem, EngineConfig, RecommendationList, RecommendRequest } from '../shared/protocol';
+import { summarizeHistory } from '../core/history';
+import { CatalogModel, FEATURED, selectList, toRecommended, type ListPolicy } from './ranker';
+
+export interface Downloads {
+  manifestUrl: string;
+  /** The manifest, fetched and checked. */
+  manifest: Promise<ModelLoader>;
+  /** The merchant's rules as parsed JSON, undefined when the page names none. */
+  rules: Promise<unknown>;
+  /** The catalogue's items and the model's core arrays, started once the manifest settled. */
+  bulk: Promise<[catalogue: PromiseSettledResult<CatalogItem[]>, core: PromiseSettledResult<BaseModel>]>;
+}
+
+/** Starts every start-up download in the order above; relative URLs resolve against `base`. */
+export function startDownloads(config: EngineConfig, base: string, fetchBytes: FetchBytes): Downloads {
+  const manifestUrl = new URL(config.modelUrl, base).href;
+  const manifest = ModelLoader.open(manifestUrl, fetchBytes);
+  const rules = config.merchantUrl
+    ? fetchBytes(new URL(config.merchantUrl, base).href).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown)
+    : Promise.resolve(undefined);
+  const afterManifest = manifest.then(() => undefined, () => undefined);
+  const catalogueUrl = new URL(config.catalogUrl, base).href;
+  const bulk = Promise.allSettled([
+    afterManifest.then(() => fetchBytes(catalogueUrl)).then((bytes) => validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items),
+    manifest.then((loader) => loader.loadCore()),
+  ]);
+  return { manifestUrl, manifest, rules, bulk };
+}
+
+/** The manifest's starter list: the top trending items with their catalogue entries. */
+export interface StarterList {
+  cat: CatalogModel;
+  scores: Float32Array;
+}
+
+export function starterOf(loader: ModelLoader): StarterList | undefined {
+  const starter = loader.manifest.starter;
+  return starter && starter.items.length > 0 ? { cat: new CatalogModel(starter.items), scores: Float32Array.from(starter.scores) } : undefined;
+}
+
+/**
+ * A list from the starter list, while the catalogue is on its way: Trending, and For you or
+ * Recently viewed of a shopper with no history (`blank`). Undefined for any other request.
+ */
+export function starterList(
+  starter: StarterList,
+  req: RecommendRequest,
+  blank: boolean,
+  policy: (history: ReturnType<typeof summarizeHistory>) => ListPolicy,
+): RecommendationList | undefined {
+  if (!(req.surface === 'trending' || (blank && (req.surface === 'for-you' || req.surface === 'recently-viewed')))) return undefined;
+  if (req.surface === 'recently-viewed') return { surface: req.surface, items: [], personal: false };
+  const k = Math.max(1, Math.min(req.k ?? 10, 100));
+  const { items, scores, pinned } = selectList(starter.cat, starter.scores, k, () => false, policy(summarizeHistory([])));
+  const list = items.map((i) => toRecommended(starter.cat, i, scores[i], pinned.has(i) ? FEATURED : { kind: 'trending', text: 'Popular right now' }));
+  return { surface: req.surface, items: list, personal: false };
+}
