@@ -3,19 +3,27 @@
  * with the catalogue. Runs the built storefront and the engine's code in Debian's Chromium.
  *
  *   npm run build && npm run bench [-- --out FILE.json] [--quick] [--dist DIR]
+ *                                      [--network slow4g|fast4g|none|all|off] [--network-loads N] [--only-network]
  *
  * Top-level figures are for the backend the engine chooses by itself; the same figures per
  * backend go under `by_backend.<name>`. Prints a table, writes JSON with --out. Figures, not
  * assertions: nothing fails on a number. --quick (the `npm test` smoke check) measures the
  * chosen backend only, with fewer repetitions and no 1M-item catalogue.
+ *
+ * Network profiles (issue 12, bench/network.ts): the first visit through a link emulator
+ * (bench/link.ts) per profile, under `network.<profile>`. A full run measures all profiles; --quick
+ * only Slow 4G's storefront first carousel, once. --only-network skips everything else.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BACKENDS, type BackendName } from '../src/shared/protocol';
 import { gzipSize, measureWidget } from '../scripts/widget-size';
 import { measureApp, type AppFigures } from './app';
+import type { Browser } from '@playwright/test';
 import { launchChromium, round, type Dist } from './lib';
+import { PROFILE_NAMES, type ProfileName } from './link';
+import { measureNetwork, networkTable, type NetworkFigures } from './network';
 import { profileFirstVisit, type FirstVisitProfile } from './profile';
 import { buildBenchPages, measureIdb, measureStartSteps, measureWorker, serve, type CatalogSize, type WorkerFigures } from './worker-bench';
 
@@ -24,6 +32,13 @@ const opt = (name: string, dflt: string) => (args.includes(`--${name}`) ? args[a
 const QUICK = args.includes('--quick');
 const OUT = opt('out', '');
 const DIST = opt('dist', 'dist');
+const NETWORK = opt('network', QUICK ? 'slow4g' : 'all');
+const ONLY_NETWORK = args.includes('--only-network');
+const NETWORK_PROFILES: ProfileName[] =
+  NETWORK === 'all' ? PROFILE_NAMES : NETWORK === 'off' ? [] : (PROFILE_NAMES as string[]).includes(NETWORK) ? [NETWORK as ProfileName] : [];
+if (NETWORK !== 'off' && NETWORK_PROFILES.length === 0) throw new Error(`--network ${NETWORK}: expected one of ${[...PROFILE_NAMES, 'all', 'off'].join(', ')}`);
+// The smoke run only checks that the emulated link works: one storefront first carousel.
+const NET = { loads: Number(opt('network-loads', QUICK ? '1' : '3')), scope: QUICK ? ('first-carousel' as const) : ('full' as const), timeoutMs: 60_000 };
 const APP_PORT = 4317;
 const PAGES_PORT = 4318;
 
@@ -35,12 +50,16 @@ type PerBackend = Omit<AppFigures, 'appWorkerHeapMb'> & Pick<WorkerFigures, 'fol
 
 function bundleSizes(dist: string) {
   const kb = (bytes: number) => round(bytes / 1000);
-  // The app's main chunk: the module script index.html loads.
-  const main = /<script type="module"[^>]*src="\/?([^"]+)"/.exec(readFileSync(join(dist, 'index.html'), 'utf8'))?.[1];
-  if (!main) throw new Error(`${dist}/index.html has no module script`);
+  // The app's code before it renders: the module script index.html loads (src/ui/boot.ts,
+  // which starts the worker) and the app chunk it imports (src/ui/main.tsx).
+  const entry = /<script type="module"[^>]*src="\/?([^"]+)"/.exec(readFileSync(join(dist, 'index.html'), 'utf8'))?.[1];
+  if (!entry) throw new Error(`${dist}/index.html has no module script`);
+  const app = readdirSync(join(dist, 'assets')).find((f) => /^main-[\w-]+\.js$/.test(f));
+  if (!app) throw new Error(`${dist}/assets has no main-<hash>.js (the app chunk)`);
   const widget = measureWidget(join(dist, 'shelfwise'));
   return {
-    app_main: kb(gzipSize(join(dist, main)).gzip),
+    app_entry: kb(gzipSize(join(dist, entry)).gzip),
+    app_main: kb(gzipSize(join(dist, entry)).gzip + gzipSize(join(dist, 'assets', app)).gzip),
     widget_entry: kb(widget.entryGzip),
     widget_main_thread_total: kb(widget.mainThreadGzip),
     worker_total: kb(widget.workerGzip),
@@ -54,9 +73,9 @@ async function main() {
   }
   const tmp = mkdtempSync(join(tmpdir(), 'shelfwise-bench-'));
   const pagesDir = join(tmp, 'pages');
-  await buildBenchPages(pagesDir);
+  if (!ONLY_NETWORK) await buildBenchPages(pagesDir);
   const app = await serve(DIST, APP_PORT);
-  const pages = await serve(pagesDir, PAGES_PORT);
+  const pages = ONLY_NETWORK ? undefined : await serve(pagesDir, PAGES_PORT);
   const appUrl = `http://localhost:${APP_PORT}/`;
   const pagesUrl = `http://localhost:${PAGES_PORT}/`;
   const browser = await launchChromium();
@@ -66,65 +85,90 @@ async function main() {
     const warmup = await browser.newContext();
     await (await warmup.newPage()).goto(appUrl);
     await warmup.close();
-    log('storefront, backend chosen by the engine');
-    const auto = await measureApp(browser, appUrl, 'auto', P);
-    const chosen = auto.backend as BackendName;
-    const backends = QUICK ? [chosen] : [...BACKENDS];
-    const byBackend: Record<string, PerBackend> = {};
-    const workerNotes: Record<string, Pick<WorkerFigures, 'tfjsMb' | 'errors'>> = {};
-    for (const b of backends) {
-      log(`engine in a worker on ${b}`);
-      const { tfjsMb, errors, ...worker } = await measureWorker(browser, pagesUrl, b, P.sizes, P.repeats);
-      workerNotes[b] = { tfjsMb, errors };
-      log(`storefront with ?backend=${b}`);
-      const { appWorkerHeapMb: _heap, ...appFigures } = QUICK ? auto : await measureApp(browser, appUrl, b, { ...P, loads: P.forcedLoads });
-      byBackend[b] = { ...appFigures, ...worker };
+    const { meta, ...figures } = ONLY_NETWORK
+      ? { meta: { date: new Date().toISOString(), machine: machine(browser.version()), command: command(), quick: QUICK } as Record<string, unknown> }
+      : await benchEngine(browser, appUrl, pagesUrl, log);
+    // Each profile runs through its own link emulator in front of the same preview server.
+    const network: Partial<Record<ProfileName, NetworkFigures>> = {};
+    for (const profile of NETWORK_PROFILES) {
+      log(`network ${profile}`);
+      network[profile] = await measureNetwork(browser, APP_PORT, profile, { ...NET, dist: DIST, log });
     }
-    log('IndexedDB');
-    const { appendOneByOnePerS, readRecentGetAllMs, ...idb } = await measureIdb(browser, pagesUrl, P.idbRuns, P.idbRepeats);
-    let profile: FirstVisitProfile | undefined;
-    let startSteps: Record<string, number> | undefined;
-    if (P.profileRuns > 0) {
-      log('first-visit profile');
-      profile = await profileFirstVisit(browser, appUrl, P.profileRuns);
-      startSteps = await measureStartSteps(browser, pagesUrl, P.profileRuns);
-    }
-    const top = byBackend[chosen];
-    const { appWorkerHeapMb, ...autoFigures } = auto;
+    for (const profile of NETWORK_PROFILES) console.log(networkTable(profile, network[profile]!));
     const report = {
-      ...autoFigures,
-      fold_in_ms: top.fold_in_ms,
-      score_catalog_ms: top.score_catalog_ms,
-      worker_heap_mb: top.worker_heap_mb,
-      ...idb,
-      bundle_gzip_kb: bundleSizes(DIST),
-      by_backend: byBackend,
+      ...figures,
+      ...(NETWORK_PROFILES.length > 0 ? { network } : {}),
       meta: {
-        date: new Date().toISOString(),
-        machine: `${cpus().length} cores, no GPU (WebGPU/WebGL on SwiftShader), Chromium ${browser.version()} headless, Node ${process.version}`,
-        command: `npm run bench -- ${args.join(' ')}`.trim(),
-        quick: QUICK,
+        ...meta,
         seconds: round((Date.now() - started) / 1000),
         // Other work on the machine inflates every figure: the 1-minute load average at the end.
         load_average: round(loadavg()[0], 2),
-        repeats: P,
-        app_worker_heap_mb_demo: appWorkerHeapMb,
-        tfjs_backend_mb: Object.fromEntries(Object.entries(workerNotes).map(([b, n]) => [b, n.tfjsMb])),
-        errors: Object.values(workerNotes).flatMap((n) => n.errors),
-        idb_append_one_event_per_transaction_per_s: appendOneByOnePerS,
-        idb_read_recent_10k_getall_ms: readRecentGetAllMs,
-        first_visit_profile: profile,
-        engine_start_steps_ms: startSteps,
       },
     };
-    printTable(report, byBackend);
     if (OUT) writeFileSync(OUT, JSON.stringify(report, null, 2) + '\n');
     log(`done${OUT ? `, wrote ${OUT}` : ''}`);
   } finally {
     await browser.close();
-    await Promise.all([app.close(), pages.close()]);
+    await Promise.all([app.close(), pages?.close()]);
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+const machine = (chromium: string) => `${cpus().length} cores, no GPU (WebGPU/WebGL on SwiftShader), Chromium ${chromium} headless, Node ${process.version}`;
+const command = () => `npm run bench -- ${args.join(' ')}`.trim();
+
+/** The engine and storefront figures on localhost (everything but the network profiles); prints their table. */
+async function benchEngine(browser: Browser, appUrl: string, pagesUrl: string, log: (msg: string) => void) {
+  log('storefront, backend chosen by the engine');
+  const auto = await measureApp(browser, appUrl, 'auto', P);
+  const chosen = auto.backend as BackendName;
+  const backends = QUICK ? [chosen] : [...BACKENDS];
+  const byBackend: Record<string, PerBackend> = {};
+  const workerNotes: Record<string, Pick<WorkerFigures, 'tfjsMb' | 'errors'>> = {};
+  for (const b of backends) {
+    log(`engine in a worker on ${b}`);
+    const { tfjsMb, errors, ...worker } = await measureWorker(browser, pagesUrl, b, P.sizes, P.repeats);
+    workerNotes[b] = { tfjsMb, errors };
+    log(`storefront with ?backend=${b}`);
+    const { appWorkerHeapMb: _heap, ...appFigures } = QUICK ? auto : await measureApp(browser, appUrl, b, { ...P, loads: P.forcedLoads });
+    byBackend[b] = { ...appFigures, ...worker };
+  }
+  log('IndexedDB');
+  const { appendOneByOnePerS, readRecentGetAllMs, ...idb } = await measureIdb(browser, pagesUrl, P.idbRuns, P.idbRepeats);
+  let profile: FirstVisitProfile | undefined;
+  let startSteps: Record<string, number> | undefined;
+  if (P.profileRuns > 0) {
+    log('first-visit profile');
+    profile = await profileFirstVisit(browser, appUrl, P.profileRuns);
+    startSteps = await measureStartSteps(browser, pagesUrl, P.profileRuns);
+  }
+  const top = byBackend[chosen];
+  const { appWorkerHeapMb, ...autoFigures } = auto;
+  const report = {
+    ...autoFigures,
+    fold_in_ms: top.fold_in_ms,
+    score_catalog_ms: top.score_catalog_ms,
+    worker_heap_mb: top.worker_heap_mb,
+    ...idb,
+    bundle_gzip_kb: bundleSizes(DIST),
+    by_backend: byBackend,
+    meta: {
+      date: new Date().toISOString(),
+      machine: machine(browser.version()),
+      command: command(),
+      quick: QUICK,
+      repeats: P,
+      app_worker_heap_mb_demo: appWorkerHeapMb,
+      tfjs_backend_mb: Object.fromEntries(Object.entries(workerNotes).map(([b, n]) => [b, n.tfjsMb])),
+      errors: Object.values(workerNotes).flatMap((n) => n.errors),
+      idb_append_one_event_per_transaction_per_s: appendOneByOnePerS,
+      idb_read_recent_10k_getall_ms: readRecentGetAllMs,
+      first_visit_profile: profile,
+      engine_start_steps_ms: startSteps,
+    },
+  };
+  printTable(report, byBackend);
+  return report;
 }
 
 type Report = AppFigures & Pick<WorkerFigures, 'fold_in_ms' | 'score_catalog_ms' | 'worker_heap_mb'>;

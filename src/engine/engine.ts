@@ -94,6 +94,8 @@ export class Engine {
   private nextListener = 1;
   /** Catalogue, model and history loaded: every surface can be answered (CF in plain JS). */
   private initDone?: Promise<EngineStatus>;
+  /** What `init` resolves with (see there). */
+  private answered?: Promise<EngineStatus>;
   /** Work in flight (writes, learning); `whenIdle` waits for it to drain. */
   private pending = new Set<Promise<unknown>>();
   private writeBatch: ShopperEvent[] = [];
@@ -130,6 +132,13 @@ export class Engine {
   private starter?: StarterList;
   /** History read and manifest in (or failed): what the starter list needs. */
   private starterReady?: Promise<void>;
+  /**
+   * Opens the catalogue and core downloads. With a starter list and no history they wait until
+   * the page's first carousel is painted or a request needs more than the starter list, so they
+   * do not share a phone's link with the page's own code before it.
+   */
+  private openBulk!: () => void;
+  private readonly bulkWanted = new Promise<void>((resolve) => (this.openBulk = resolve));
 
   constructor(private readonly options: EngineOptions = {}) {
     this.fetchBytes = options.fetchBytes ?? defaultFetchBytes;
@@ -142,13 +151,29 @@ export class Engine {
 
   /**
    * Loads catalogue, model and history, then starts the tfjs backend in the background.
-   * Resolves as soon as recommendations can be served. Never rejects: what failed is in
-   * `status().errors`.
+   * Resolves as soon as recommendations can be served: with `deferBackend` (a page), once the
+   * starter list can answer the first carousel if there is one; else once everything is loaded.
+   * Never rejects: what failed is in `status().errors`.
    */
   init(config: EngineConfig): Promise<EngineStatus> {
     this.config ??= config;
-    this.initDone ??= this.track(this.start(config));
-    return this.initDone;
+    if (!this.initDone) {
+      const loaded = (this.initDone = this.track(this.start(config)));
+      const starter = this.starterReady!.then(() => (this.starter && config.deferBackend ? this.status() : loaded));
+      this.answered = Promise.race([loaded, starter]);
+    }
+    return this.answered!;
+  }
+
+  /** Everything loaded; asks for the downloads a starter list defers. */
+  private ready(): Promise<EngineStatus | undefined> {
+    this.openBulk();
+    return this.initDone ?? Promise.resolve(undefined);
+  }
+
+  /** `init`'s answer, asking for what a starter list defers: for callers that need it all. */
+  async whenLoaded(): Promise<EngineStatus> {
+    return (await this.ready()) ?? this.status();
   }
 
   status(): EngineStatus {
@@ -169,6 +194,7 @@ export class Engine {
 
   /** Resolves when no event, learning or loading is pending. */
   async whenIdle(): Promise<void> {
+    this.openBulk();
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
@@ -182,7 +208,7 @@ export class Engine {
    * for an unknown item or a malformed event.
    */
   async recordEvent(input: ShopperEventInput): Promise<boolean> {
-    await this.initDone;
+    await this.ready();
     const event = this.validateEvent(input);
     if (this.state.paused) return false;
     this.events.push(event);
@@ -201,7 +227,7 @@ export class Engine {
    * visit is also when the previous day's report, if one is due, goes out.
    */
   async noteImpressions(surface: Surface, itemIds: string[]): Promise<void> {
-    await this.initDone;
+    await this.ready();
     if (!SURFACES.includes(surface) || !Array.isArray(itemIds)) throw new Error('noteImpressions: a known surface and a list of item ids');
     if (this.state.paused || itemIds.length === 0) return;
     await this.track(this.experiments.noteImpressions(surface, itemIds.length));
@@ -210,7 +236,7 @@ export class Engine {
 
   /** The shopper opened the recommended card at `position` (0 = first) of `surface`. Nothing is kept while paused. */
   async noteClick(surface: Surface, position: number, itemId: string): Promise<void> {
-    await this.initDone;
+    await this.ready();
     if (!SURFACES.includes(surface) || !Number.isInteger(position) || position < 0 || typeof itemId !== 'string' || itemId.length > MAX_ID_LENGTH) {
       throw new Error('noteClick: a known surface, a position ≥ 0 and an item id');
     }
@@ -220,13 +246,14 @@ export class Engine {
 
   /** How recommendations worked for this shopper: per-surface impressions, clicks and conversions. */
   async outcomes(): Promise<OutcomeSummary> {
-    await this.initDone;
+    await this.ready();
     return this.experiments.summary();
   }
 
   /** The experiment variant this device runs (undefined without an experiment, or while paused). */
   async experiment(): Promise<ActiveExperiment | undefined> {
-    await this.initDone;
+    // The rules and the stored variant are in with the starter list: no need for the catalogue.
+    await (this.starterReady ?? this.ready());
     return this.experiments.experiment();
   }
 
@@ -241,7 +268,7 @@ export class Engine {
    * non-personal; the stored history stays until the shopper erases it.
    */
   async setPaused(paused: boolean): Promise<void> {
-    await this.initDone;
+    await this.ready();
     await this.whenIdle();
     await this.log?.setMeta(META_SETTINGS, { paused, removed: this.removed } satisfies Settings);
     this.setState({ paused, revision: this.state.revision + 1 });
@@ -255,7 +282,7 @@ export class Engine {
       const early = this.cat || !this.starter ? undefined : starterList(this.starter, req, blank, (h) => this.policy(req.surface, h));
       if (early) return early;
     }
-    await this.initDone;
+    await this.ready();
     const cat = this.cat;
     if (!SURFACES.includes(req.surface)) throw new Error(`Unknown surface "${String(req.surface)}"`);
     if (!cat) return { surface: req.surface, items: [], personal: false };
@@ -339,7 +366,7 @@ export class Engine {
     k = 100,
     lambda?: number,
   ): Promise<{ scores: Float32Array; signals: Signal[]; top: number[]; diversity: number }> {
-    await this.initDone;
+    await this.ready();
     const cat = this.cat;
     if (!cat) throw new Error('scoreHistory: no catalogue loaded');
     const history = this.summarize(events);
@@ -352,7 +379,7 @@ export class Engine {
   }
 
   async getItems(ids: string[]): Promise<CatalogItem[]> {
-    await this.initDone;
+    await this.ready();
     const cat = this.cat;
     if (!cat) return [];
     return ids.map((id) => cat.indexOf.get(id)).filter((i): i is number => i !== undefined).map((i) => cat.items[i]);
@@ -360,7 +387,7 @@ export class Engine {
 
   /** Catalogue search by text and/or category (browsing; it records nothing). */
   async searchCatalog(query: string, opts: { category?: string; offset?: number; limit?: number } = {}): Promise<{ total: number; items: CatalogItem[] }> {
-    await this.initDone;
+    await this.ready();
     const cat = this.cat;
     if (!cat) return { total: 0, items: [] };
     const q = query.trim().slice(0, MAX_QUERY_LENGTH);
@@ -376,19 +403,19 @@ export class Engine {
   }
 
   async categories(): Promise<{ name: string; count: number }[]> {
-    await this.initDone;
+    await this.ready();
     const counts = new Map<string, number>();
     for (const it of this.cat?.items ?? []) if (it.category) counts.set(it.category, (counts.get(it.category) ?? 0) + 1);
     return [...counts].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count);
   }
 
   async recentEvents(limit = 20): Promise<ShopperEvent[]> {
-    await this.initDone;
+    await this.ready();
     return this.events.slice(-limit).reverse();
   }
 
   async exportData(): Promise<ExportedData> {
-    await this.initDone;
+    await this.ready();
     await this.whenIdle();
     const [stored, aggregates] = this.log ? await Promise.all([this.log.all(), this.log.aggregates()]) : [[], []];
     return {
@@ -402,7 +429,7 @@ export class Engine {
 
   /** The shopper's interests, strongest first (what "Your data" shows). */
   async interests(): Promise<Interest[]> {
-    await this.initDone;
+    await this.ready();
     const cat = this.cat;
     if (!cat) return [];
     return this.profile().map((p) => ({ key: p.key, name: p.name, share: p.weight, items: p.items.slice(0, 5).map((i) => cat.items[i]) }));
@@ -413,7 +440,7 @@ export class Engine {
    * log, and in an export, until erased). False if there is no such interest.
    */
   async removeInterest(key: string): Promise<boolean> {
-    await this.initDone;
+    await this.ready();
     await this.whenIdle();
     const interest = this.profile().find((p) => p.key === key);
     const cat = this.cat;
@@ -431,7 +458,7 @@ export class Engine {
 
   /** Erases the log and everything learned from it; lists drop back to non-personal at once. */
   async eraseData(): Promise<void> {
-    await this.initDone;
+    await this.ready();
     await this.whenIdle();
     await this.experiments.flushed(); // counter writes (a drawn seed, a bandit choice) land before the clear
     await this.log?.clear();
@@ -452,11 +479,15 @@ export class Engine {
   private async start(config: EngineConfig): Promise<EngineStatus> {
     this.setState({ phase: 'loading', detail: 'Opening your history', progress: 0, revision: config.revisionBase ?? 0 });
     const base = this.options.baseUrl ?? (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/';
-    const { manifestUrl, manifest, rules, bulk } = startDownloads(config, base, this.fetchBytes);
+    // Node, tests and the evaluation (no `deferBackend`) want everything at once.
+    if (!config.deferBackend) this.openBulk();
+    const { manifestUrl, manifest, rules, bulk } = startDownloads(config, base, this.fetchBytes, this.bulkWanted);
     const history = this.openHistory();
     this.starterReady = Promise.allSettled([history, manifest, rules]).then(([, loader, merchant]) => {
       this.applyRules(merchant, base);
       if (loader.status === 'fulfilled') this.starter = starterOf(loader.value);
+      // Without a starter list, or with a history to personalise, every list needs the catalogue.
+      if (!this.starter || this.events.length > 0) this.openBulk();
     });
     await this.starterReady;
     this.setState({ detail: 'Loading catalogue and model' });
@@ -564,6 +595,7 @@ export class Engine {
    */
   startLearningBackend(): void {
     this.backendWanted = true;
+    this.openBulk();
     // TensorFlow.js comes after the embeddings it computes with.
     if (!this.backendStart || this.backendStarted || !this.cf) return;
     this.backendStarted = this.track(this.backendStart());

@@ -3,8 +3,9 @@
  *
  *  1. The model's manifest (with its starter list) and the merchant's rules, while the history
  *     is read: the starter list answers a first visit's first carousel on its own.
- *  2. The catalogue and the model's per-item arrays, once the manifest is in, so that they do
- *     not share the link with it.
+ *  2. The catalogue and the model's per-item arrays, once the manifest is in and the engine
+ *     wants them (the page's first carousel is painted, or a list needs more than the starter
+ *     list), so that they do not share the link with what the first carousel waits for.
  *  3. Later, by need (the engine asks `ModelLoader`): a list's neighbour rows when it reads them,
  *     the embeddings once there is a history to learn from.
  *
@@ -26,18 +27,21 @@ export interface Downloads {
   bulk: Promise<[catalogue: PromiseSettledResult<CatalogItem[]>, core: PromiseSettledResult<BaseModel>]>;
 }
 
-/** Starts every start-up download in the order above; relative URLs resolve against `base`. */
-export function startDownloads(config: EngineConfig, base: string, fetchBytes: FetchBytes): Downloads {
+/**
+ * Starts every start-up download in the order above; relative URLs resolve against `base`. The
+ * catalogue and core wait for the manifest and for `wanted`.
+ */
+export function startDownloads(config: EngineConfig, base: string, fetchBytes: FetchBytes, wanted: Promise<void>): Downloads {
   const manifestUrl = new URL(config.modelUrl, base).href;
   const manifest = ModelLoader.open(manifestUrl, fetchBytes);
   const rules = config.merchantUrl
     ? fetchBytes(new URL(config.merchantUrl, base).href).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown)
     : Promise.resolve(undefined);
-  const afterManifest = manifest.then(() => undefined, () => undefined);
+  const afterManifest = Promise.all([manifest.catch(() => undefined), wanted]);
   const catalogueUrl = new URL(config.catalogUrl, base).href;
   const bulk = Promise.allSettled([
     afterManifest.then(() => fetchBytes(catalogueUrl)).then((bytes) => validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items),
-    manifest.then((loader) => loader.loadCore()),
+    afterManifest.then(() => manifest).then((loader) => loader.loadCore()),
   ]);
   return { manifestUrl, manifest, rules, bulk };
 }

@@ -1,12 +1,10 @@
-/** Storefront entry: start the engine early (lazily created worker), install the QA hook, render. */
+/** The storefront app, loaded by `boot.ts` once the worker is on its way: install the QA hook, render. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/app';
 import { installQaHook } from './qa-hook';
-import { startEngine } from './worker-bridge';
 import './styles.css';
 
-void startEngine();
 installQaHook();
 
 const root = document.getElementById('root');

@@ -167,7 +167,9 @@ export function defineCarouselElement(controller: WidgetController, registry: Cu
         this.rendered = Number.MAX_SAFE_INTEGER;
         return;
       }
-      await controller.start();
+      // Not waiting for the engine's start: a first visit's lists come from the starter list
+      // before it, and the revision the engine moves to when ready fetches them again.
+      void controller.start();
       const revision = controller.revision();
       if (seq !== this.seq) return;
       let list: RecommendationList;

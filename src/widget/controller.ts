@@ -42,10 +42,21 @@ export class WidgetController {
 
   constructor(readonly config: WidgetConfig) {}
 
-  /** Starts the worker and the engine once; never rejects (failures are in the status). */
+  /**
+   * Starts the worker and the engine once; never rejects (failures are in the status). Resolves
+   * when the engine has loaded everything, which it does once the first carousel is painted or a
+   * call needs more than the starter list: await `loaded()` to ask for it.
+   */
   start(): Promise<EngineStatus> {
     this.started ??= startEngine(engineConfig(this.config));
     return this.started;
+  }
+
+  /** The engine started, with its catalogue and model loaded (or failed). */
+  async loaded(): Promise<EngineStatus> {
+    void this.start();
+    await engine().whenLoaded();
+    return this.start();
   }
 
   /** The engine revision the page knows of (bumped when recommendations may have changed). */
@@ -68,8 +79,10 @@ export class WidgetController {
     });
   }
 
-  async recommend(req: RecommendRequest): Promise<RecommendationList> {
-    await this.start();
+  recommend(req: RecommendRequest): Promise<RecommendationList> {
+    // `start` posts `init` first and the worker handles messages in order: the engine answers
+    // from its starter list while the catalogue is on its way, so the call does not wait here.
+    void this.start();
     return engine().recommend(req);
   }
 
@@ -78,18 +91,18 @@ export class WidgetController {
    * rejects (nothing stored) for an unknown item or a malformed event.
    */
   async track(type: EventType, itemIdOrQuery: string): Promise<boolean> {
-    await this.start();
+    void this.start();
     const input: ShopperEventInput = type === 'search' ? { type, query: itemIdOrQuery } : { type, itemId: itemIdOrQuery };
     return engine().recordEvent(input);
   }
 
   async eventCount(): Promise<number> {
-    await this.start();
+    await this.loaded();
     return engine().eventCount();
   }
 
   async freshStatus(): Promise<EngineStatus> {
-    await this.start();
+    await this.loaded();
     const status = await engine().status();
     offerStatus(status);
     return engineStatusStore.get();
@@ -131,7 +144,7 @@ export class WidgetController {
    * latest revision: scenarios wait on it instead of sleeping.
    */
   async whenIdle(): Promise<void> {
-    await this.start();
+    await this.loaded();
     for (let round = 0; round < 100; round++) {
       await engine().whenIdle();
       const status = await engine().status();

@@ -61,7 +61,7 @@ export class YourDataPanel implements SettlingView {
     const seq = ++this.seq;
     this.pending = (async () => {
       try {
-        await this.controller.start();
+        void this.controller.start();
         const [summary, outcomes, status] = await Promise.all([readSummary(engine()), engine().outcomes(), this.controller.freshStatus()]);
         if (seq !== this.seq) return;
         this.render(summary, outcomes, status);
