@@ -177,11 +177,12 @@ test('layout: the placeholder reserves the carousels’ room, so nothing shifts 
       for (const e of list.getEntries()) w.layoutShifts.push((e as PerformanceEntry & { value: number }).value);
     }).observe({ type: 'layout-shift', buffered: true });
   });
-  // Hold the catalogue until the placeholders have been measured.
+  // Hold the model's manifest (it carries the starter list the first carousels come from)
+  // until the placeholders have been measured.
   let release!: () => void;
   const held = new Promise<void>((r) => (release = r));
   let heldRequests = 0;
-  await context.route('**/catalog.json', async (route) => {
+  await context.route('**/model/manifest.json', async (route) => {
     heldRequests++;
     await held;
     await route.continue();
@@ -196,7 +197,7 @@ test('layout: the placeholder reserves the carousels’ room, so nothing shifts 
       await expect(widget.carousel(s).region).toHaveAttribute('aria-busy', 'true');
     }
     expect(await heights()).toEqual(SURFACES_ON_PAGE.map(() => CAROUSEL_HEIGHT_PX));
-    expect(heldRequests, 'the worker\'s catalogue request is being held').toBe(1);
+    expect(heldRequests, 'the worker\'s manifest request is being held').toBe(1);
   });
 
   await test.step('loaded: same heights, no layout shift at any time', async () => {

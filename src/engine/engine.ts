@@ -496,7 +496,8 @@ export class Engine {
     if (catalogue.status === 'rejected') {
       this.reportError(`Catalogue could not be loaded: ${message(catalogue.reason)}`);
       this.starter = undefined; // the catalogue decides what can be shown
-      this.setState({ phase: 'error', detail: undefined, progress: undefined });
+      // A new revision: lists shown from the starter list are asked for again, and come back empty.
+      this.setState({ phase: 'error', detail: undefined, progress: undefined, revision: this.state.revision + 1 });
       return this.status();
     }
     const items = catalogue.value;
@@ -581,7 +582,8 @@ export class Engine {
       async () => {
         if (this.cf) return;
         this.cf = new JsCfScorer(model.embeddings, model.n, model.d, model.gram, model.manifest.params);
-        if (!this.config?.deferBackend || this.backendWanted) this.startLearningBackend();
+        // A named backend (`?backend=`: QA, development) runs without waiting for the page.
+        if (!this.config?.deferBackend || this.config.backend || this.backendWanted) this.startLearningBackend();
         this.scheduleLearning();
         await this.learning;
       },
