@@ -140,8 +140,7 @@ async function benchEngine(browser: Browser, appUrl: string, pagesUrl: string, l
   if (P.profileRuns > 0) {
     log('first-visit profile');
     profile = await profileFirstVisit(browser, appUrl, P.profileRuns);
-    // The bench page's start-up steps still read the model of format 1 (issue 12 left it):
-    // its failure is noted, not fatal to the run.
+    // A failure here is noted, not fatal to the run.
     startSteps = await measureStartSteps(browser, pagesUrl, P.profileRuns).catch((err: unknown) => {
       log(`engine start-up steps not measured: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
       return undefined;

@@ -171,8 +171,10 @@ const api = {
     };
     const manifestUrl = new URL('model/manifest.json', base()).href;
     const manifestBytes = await fetchBytes(manifestUrl);
-    const manifest = JSON.parse(new TextDecoder().decode(manifestBytes)) as { files: Record<string, { path: string }> };
-    const urls = [new URL('catalog.json', base()).href, ...MODEL_FILE_KEYS.map((k) => new URL(manifest.files[k].path, manifestUrl).href)];
+    const manifest = JSON.parse(new TextDecoder().decode(manifestBytes)) as { files: Record<string, { path: string }>; shards: { files: { path: string }[] } };
+    // Every file of the model, neighbour shards included: what a session with a history loads.
+    const paths = [...MODEL_FILE_KEYS.map((k) => manifest.files[k].path), ...manifest.shards.files.map((f) => f.path)];
+    const urls = [new URL('catalog.json', base()).href, ...paths.map((p) => new URL(p, manifestUrl).href)];
     const bytes = new Map<string, ArrayBuffer>([[manifestUrl, manifestBytes]]);
     await Promise.all(urls.map(async (u) => bytes.set(u, await fetchBytes(u))));
     lap('download');

@@ -279,7 +279,7 @@ export class Engine {
     if (!this.cat) {
       await Promise.race([this.initDone, this.starterReady]);
       const blank = this.events.length === 0 || this.state.paused;
-      const early = this.cat || !this.starter ? undefined : starterList(this.starter, req, blank, (h) => this.policy(req.surface, h));
+      const early = this.cat || !this.starter ? undefined : starterList(this.starter, req, blank, this.policy(req.surface, summarizeHistory([])));
       if (early) return early;
     }
     await this.ready();

@@ -14,7 +14,6 @@
 import { ModelLoader, type BaseModel, type FetchBytes } from '../model/load-model';
 import { validateCatalog } from '../shared/catalog';
 import type { CatalogItem, EngineConfig, RecommendationList, RecommendRequest } from '../shared/protocol';
-import { summarizeHistory } from '../core/history';
 import { CatalogModel, FEATURED, selectList, toRecommended, type ListPolicy } from './ranker';
 
 export interface Downloads {
@@ -59,18 +58,19 @@ export function starterOf(loader: ModelLoader): StarterList | undefined {
 
 /**
  * A list from the starter list, while the catalogue is on its way: Trending, and For you or
- * Recently viewed of a shopper with no history (`blank`). Undefined for any other request.
+ * Recently viewed of a shopper with no history (`blank`), under a first visitor's `policy`.
+ * Undefined for any other request.
  */
 export function starterList(
   starter: StarterList,
   req: RecommendRequest,
   blank: boolean,
-  policy: (history: ReturnType<typeof summarizeHistory>) => ListPolicy,
+  policy: ListPolicy,
 ): RecommendationList | undefined {
   if (!(req.surface === 'trending' || (blank && (req.surface === 'for-you' || req.surface === 'recently-viewed')))) return undefined;
   if (req.surface === 'recently-viewed') return { surface: req.surface, items: [], personal: false };
   const k = Math.max(1, Math.min(req.k ?? 10, 100));
-  const { items, scores, pinned } = selectList(starter.cat, starter.scores, k, () => false, policy(summarizeHistory([])));
+  const { items, scores, pinned } = selectList(starter.cat, starter.scores, k, () => false, policy);
   const list = items.map((i) => toRecommended(starter.cat, i, scores[i], pinned.has(i) ? FEATURED : { kind: 'trending', text: 'Popular right now' }));
   return { surface: req.surface, items: list, personal: false };
 }

@@ -44,8 +44,8 @@ export class WidgetController {
 
   /**
    * Starts the worker and the engine once; never rejects (failures are in the status). Resolves
-   * when the engine has loaded everything, which it does once the first carousel is painted or a
-   * call needs more than the starter list: await `loaded()` to ask for it.
+   * when the engine can answer, from its starter list if the model has one; `loaded()` waits for
+   * the catalogue and model too.
    */
   start(): Promise<EngineStatus> {
     this.started ??= startEngine(engineConfig(this.config));
