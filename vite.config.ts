@@ -22,7 +22,7 @@ function preloadApp(entry = 'src/ui/main.tsx'): Plugin {
         const tags: HtmlTagDescriptor[] = [chunk.fileName, ...chunk.imports.filter((f) => !isEntry(f))].map((file) => ({
           tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${file}` }, injectTo: 'head',
         }));
-        for (const css of chunk.viteMetadata?.importedCss ?? []) tags.push({ tag: 'link', attrs: { rel: 'preload', as: 'style', href: `/${css}` }, injectTo: 'head' });
+        for (const css of chunk.viteMetadata?.importedCss ?? []) tags.push({ tag: 'link', attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `/${css}` }, injectTo: 'head' });
         return tags;
       },
     },
