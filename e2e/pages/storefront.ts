@@ -24,7 +24,7 @@ export class Storefront {
     if (backend) params.set('backend', backend);
     const qs = params.toString();
     await this.page.goto(qs ? `/?${qs}` : '/');
-    await this.page.waitForFunction(() => Boolean((globalThis as unknown as Partial<ShelfwiseWindow>).__shelfwise));
+    await this.hooked();
   }
 
   openProduct(itemId: string, backend?: string): Promise<void> {
@@ -35,21 +35,29 @@ export class Storefront {
     return new Carousel(this.page, surface);
   }
 
+  /**
+   * The QA hook exists once the app chunk has run (src/ui/boot.ts loads it after starting the
+   * worker): after a navigation or reload, wait for it rather than fail.
+   */
+  private hooked(): Promise<unknown> {
+    return this.page.waitForFunction(() => Boolean((globalThis as unknown as Partial<ShelfwiseWindow>).__shelfwise));
+  }
+
   /** Engine idle and every carousel on screen rendered for the latest revision. */
   whenIdle(): Promise<void> {
-    return this.page.evaluate(() => (globalThis as unknown as ShelfwiseWindow).__shelfwise.whenIdle());
+    return this.hooked().then(() => this.page.evaluate(() => (globalThis as unknown as ShelfwiseWindow).__shelfwise.whenIdle()));
   }
 
   backend(): Promise<string> {
-    return this.page.evaluate(() => (globalThis as unknown as ShelfwiseWindow).__shelfwise.backend());
+    return this.hooked().then(() => this.page.evaluate(() => (globalThis as unknown as ShelfwiseWindow).__shelfwise.backend()));
   }
 
   eventCount(): Promise<number> {
-    return this.page.evaluate(() => (globalThis as unknown as ShelfwiseWindow).__shelfwise.eventCount());
+    return this.hooked().then(() => this.page.evaluate(() => (globalThis as unknown as ShelfwiseWindow).__shelfwise.eventCount()));
   }
 
   status(): Promise<EngineStatus> {
-    return this.page.evaluate(() => (globalThis as unknown as ShelfwiseWindow).__shelfwise.status());
+    return this.hooked().then(() => this.page.evaluate(() => (globalThis as unknown as ShelfwiseWindow).__shelfwise.status()));
   }
 
   recommend(surface: Surface, k = 10): Promise<string[]> {
@@ -75,7 +83,7 @@ export class Storefront {
   }
 
   timings(): Promise<ShelfwiseTimings> {
-    return this.page.evaluate(() => (globalThis as unknown as ShelfwiseWindow).__shelfwise.timings());
+    return this.hooked().then(() => this.page.evaluate(() => (globalThis as unknown as ShelfwiseWindow).__shelfwise.timings()));
   }
 
   async search(query: string): Promise<void> {
