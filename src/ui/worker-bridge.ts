@@ -26,9 +26,14 @@ export const INITIAL_STATUS: EngineStatus = {
 /** The latest engine status the page knows of, plus errors of the bridge itself. */
 export const engineStatusStore = createStore<EngineStatus>(INITIAL_STATUS);
 
-/** A dead worker does not answer; a live one answers a status call within this (ms). */
+/**
+ * A dead worker does not answer; a live one answers a status call within this (ms). A live worker
+ * can be silent for seconds while it runs synchronous work (WebGL shader compiles, wasm ops): on
+ * this 2-core machine under load its heartbeat answers took up to 4.3 s, and at 6 s a CI run
+ * replaced a live worker. A false restart redoes all that work, so the bound is generous.
+ */
 const HEARTBEAT_MS = 1000;
-const DEAD_AFTER_MS = 6000;
+const DEAD_AFTER_MS = 15_000;
 /** More restarts than this within RESTART_WINDOW_MS means the worker cannot run here. */
 const MAX_RESTARTS = 3;
 const RESTART_WINDOW_MS = 60_000;
