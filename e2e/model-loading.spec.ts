@@ -160,3 +160,39 @@ test('a new model version: the returning shopper moves to it, keeps their histor
       .toBe(false);
   });
 });
+
+test('a returning visit shows the last visit\'s For you at once, before manifest and catalogue have answered; the engine\'s own list follows', async ({ storefront, page, context }) => {
+  const shown = await test.step('a first visit with three views', async () => {
+    await storefront.open();
+    await storefront.whenIdle();
+    for (const id of ['vg-3', 'vg-8', 'vg-21']) await storefront.track('view', id);
+    await storefront.whenIdle();
+    await expect(storefront.carousel('for-you').region).toHaveAttribute('data-personal', 'true');
+    return storefront.carousel('for-you').itemIds();
+  });
+
+  await test.step('next visit: manifest and catalogue are held back, and For you is personal and the same', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const answered: string[] = [];
+    for (const pattern of ['**/model/manifest.json', '**/catalog.json']) {
+      await context.route(pattern, async (route) => {
+        await held;
+        answered.push(new URL(route.request().url()).pathname);
+        await route.continue();
+      });
+    }
+    await storefront.open();
+    const forYou = storefront.carousel('for-you');
+    await expect(forYou.region).toHaveAttribute('data-personal', 'true');
+    expect(await forYou.itemIds()).toEqual(shown);
+    await expect(forYou.reasons().first()).not.toBeEmpty();
+    expect(answered).toEqual([]);
+
+    release();
+    await storefront.whenIdle();
+    expect(answered.sort()).toEqual(['/catalog.json', '/model/manifest.json']);
+    expect(await forYou.itemIds()).toEqual(shown);
+    expect((await storefront.status()).errors).toEqual([]);
+  });
+});

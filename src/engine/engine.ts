@@ -4,8 +4,9 @@ import { summarizeHistory, type HistoryEvent, type ShopperHistory } from '../cor
 import type { BackendChoice, WasmPaths } from '../model/backend';
 import { JsCfScorer, type CfScorer } from '../core/cf-scorer';
 import type { BaseModel, FetchBytes, ModelLoader } from '../model/load-model';
-import { defaultFetchBytes, eraseAssetCache, pruneAssetCache } from './assets';
+import { defaultFetchBytes, eraseAssetCache, keptCopy, pruneAssetCache } from './assets';
 import { startDownloads, starterList, starterOf, type StarterList } from './startup';
+import { asKeptLists, basisOf, keptFiles, keptKey, META_KEPT, modelVersion, type KeptLists } from './kept-lists';
 import {
   EVENT_TYPES, SURFACES,
   type BackendName, type CatalogItem, type EngineConfig, type EngineStatus, type Interest, type Reason, type ExportedData, type RecommendationList,
@@ -33,6 +34,8 @@ export interface EngineOptions {
   now?: () => number;
   /** Uniform in [0, 1) for experiments and report noise (default: crypto.getRandomValues; tests seed it). */
   random?: () => number;
+  /** Reads the copy of a file kept from an earlier visit, without the network (default: Cache Storage). */
+  keptCopy?: (url: string) => Promise<ArrayBuffer | undefined>;
 }
 
 type Listener = (status: EngineStatus) => void;
@@ -139,6 +142,17 @@ export class Engine {
    */
   private openBulk!: () => void;
   private readonly bulkWanted = new Promise<void>((resolve) => (this.openBulk = resolve));
+  /** The manifest's version and date, once it is in: part of a kept list's basis. */
+  private modelVersion?: string;
+  /** The lists last served for the home surfaces (see `kept-lists.ts`). */
+  private kept?: KeptLists;
+  /** History read and the kept manifest and rules compared with the kept lists' basis. */
+  private keptChecked?: Promise<void>;
+  /** The kept lists fit the history and the kept copies of manifest and rules. */
+  private keptEarly = false;
+  /** The basis the user vector was last learned for: lists are kept only once it is current. */
+  private learnedBasis?: string;
+  private keptWriteQueued = false;
 
   constructor(private readonly options: EngineOptions = {}) {
     this.fetchBytes = options.fetchBytes ?? defaultFetchBytes;
@@ -277,12 +291,64 @@ export class Engine {
 
   async recommend(req: RecommendRequest): Promise<RecommendationList> {
     if (!this.cat) {
-      await Promise.race([this.initDone, this.starterReady]);
-      const blank = this.events.length === 0 || this.state.paused;
-      const early = this.cat || !this.starter ? undefined : starterList(this.starter, req, blank, this.policy(req.surface, summarizeHistory([])));
+      // A returning shopper's kept lists need no network; a first visit's starter list needs the manifest.
+      await Promise.race([this.initDone, this.keptChecked]);
+      let early = this.cat ? undefined : this.keptList(req);
+      if (!early && !this.cat) {
+        await Promise.race([this.initDone, this.starterReady]);
+        early = this.cat ? undefined : this.keptList(req) ?? this.starterListFor(req);
+      }
       if (early) return early;
     }
     await this.ready();
+    const basis = this.basis();
+    const list = await this.computeList(req);
+    this.keep(req, basis, list);
+    return list;
+  }
+
+  private starterListFor(req: RecommendRequest): RecommendationList | undefined {
+    const blank = this.events.length === 0 || this.state.paused;
+    return this.starter ? starterList(this.starter, req, blank, this.policy(req.surface, summarizeHistory([]))) : undefined;
+  }
+
+  /**
+   * The list kept for this request from a visit with the same basis, if any. Once the manifest
+   * is in, the basis decides; before, the copies of manifest and rules kept from the last visit.
+   */
+  private keptList(req: RecommendRequest): RecommendationList | undefined {
+    const key = keptKey(req);
+    if (!key || !this.kept) return undefined;
+    const fits = this.modelVersion ? this.kept.basis === this.basis() : this.keptEarly;
+    return fits ? this.kept.lists[key] : undefined;
+  }
+
+  /**
+   * What the lists of a personal history are computed from; undefined when nothing is kept (no
+   * history, paused, or no model manifest).
+   */
+  private basis(model = this.modelVersion, rules = this.merchant): string | undefined {
+    const last = this.events.at(-1);
+    if (!last || this.state.paused || !model) return undefined;
+    return basisOf({ model, events: this.events.length, last, removed: this.removed, rules });
+  }
+
+  /** Keeps a list computed for `basis` if nothing changed meanwhile and learning had caught up. */
+  private keep(req: RecommendRequest, basis: string | undefined, list: RecommendationList): void {
+    const key = keptKey(req);
+    if (!key || !basis || basis !== this.learnedBasis || basis !== this.basis()) return;
+    if (this.kept?.basis !== basis) this.kept = { basis, lists: {} };
+    this.kept.lists[key] = list;
+    if (this.keptWriteQueued || !this.log) return;
+    this.keptWriteQueued = true;
+    // One write for the lists a page asks for together.
+    void this.track(new Promise((resolve) => setTimeout(resolve, 0)).then(async () => {
+      this.keptWriteQueued = false;
+      if (this.kept) await this.log?.setMeta(META_KEPT, this.kept).catch(() => undefined);
+    }));
+  }
+
+  private async computeList(req: RecommendRequest): Promise<RecommendationList> {
     const cat = this.cat;
     if (!SURFACES.includes(req.surface)) throw new Error(`Unknown surface "${String(req.surface)}"`);
     if (!cat) return { surface: req.surface, items: [], personal: false };
@@ -468,6 +534,7 @@ export class Engine {
     this.history = summarizeHistory([]);
     this.userVector = undefined;
     this.removed = {};
+    this.kept = undefined;
     this.experiments.reset();
     await eraseAssetCache();
     this.setState({ eventCount: 0, revision: this.state.revision + 1 });
@@ -481,11 +548,19 @@ export class Engine {
     const base = this.options.baseUrl ?? (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/';
     // Node, tests and the evaluation (no `deferBackend`) want everything at once.
     if (!config.deferBackend) this.openBulk();
-    const { manifestUrl, manifest, rules, bulk } = startDownloads(config, base, this.fetchBytes, this.bulkWanted);
+    const { manifestUrl, rulesUrl, manifest, rules, bulk } = startDownloads(config, base, this.fetchBytes, this.bulkWanted);
     const history = this.openHistory();
+    const files = keptFiles(this.options.keptCopy ?? keptCopy, manifestUrl, rulesUrl);
+    this.keptChecked = Promise.allSettled([history, files]).then(([, kept]) => {
+      const f = kept.status === 'fulfilled' ? kept.value : undefined;
+      this.keptEarly = Boolean(f && this.kept && this.kept.basis === this.basis(f.model, f.rules ?? defaultMerchantConfig()));
+    });
     this.starterReady = Promise.allSettled([history, manifest, rules]).then(([, loader, merchant]) => {
       this.applyRules(merchant, base);
-      if (loader.status === 'fulfilled') this.starter = starterOf(loader.value);
+      if (loader.status === 'fulfilled') {
+        this.starter = starterOf(loader.value);
+        this.modelVersion = modelVersion(loader.value.manifest);
+      }
       // Without a starter list, or with a history to personalise, every list needs the catalogue.
       if (!this.starter || this.events.length > 0) this.openBulk();
     });
@@ -549,6 +624,7 @@ export class Engine {
     const settings = await this.log.getMeta<Settings>(META_SETTINGS).catch(() => undefined);
     if (settings?.paused) this.setState({ paused: true });
     this.removed = settings?.removed ?? {};
+    this.kept = asKeptLists(await this.log.getMeta(META_KEPT).catch(() => undefined));
     await this.experiments.load();
     this.setState({ persistent: this.log.persistent, eventCount: this.events.length });
   }
@@ -796,13 +872,16 @@ export class Engine {
   private async learn(): Promise<void> {
     const cat = this.cat;
     this.history = this.summarize();
+    const basis = this.basis();
     if (!cat?.model || !this.cf) {
+      this.learnedBasis = basis;
       this.setState({ revision: this.state.revision + 1 });
       return;
     }
     this.setState({ phase: 'learning', detail: `Learning from ${this.events.length} events` });
     try {
       this.userVector = await this.foldIn(this.history);
+      this.learnedBasis = basis;
     } catch (err) {
       this.reportError(`Learning failed: ${message(err)}`);
     }

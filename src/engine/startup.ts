@@ -18,6 +18,8 @@ import { CatalogModel, FEATURED, selectList, toRecommended, type ListPolicy } fr
 
 export interface Downloads {
   manifestUrl: string;
+  /** The merchant's rules, if the page names them. */
+  rulesUrl?: string;
   /** The manifest, fetched and checked. */
   manifest: Promise<ModelLoader>;
   /** The merchant's rules as parsed JSON, undefined when the page names none. */
@@ -33,8 +35,9 @@ export interface Downloads {
 export function startDownloads(config: EngineConfig, base: string, fetchBytes: FetchBytes, wanted: Promise<void>): Downloads {
   const manifestUrl = new URL(config.modelUrl, base).href;
   const manifest = ModelLoader.open(manifestUrl, fetchBytes);
-  const rules = config.merchantUrl
-    ? fetchBytes(new URL(config.merchantUrl, base).href).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown)
+  const rulesUrl = config.merchantUrl ? new URL(config.merchantUrl, base).href : undefined;
+  const rules = rulesUrl
+    ? fetchBytes(rulesUrl).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown)
     : Promise.resolve(undefined);
   const afterManifest = Promise.all([manifest.catch(() => undefined), wanted]);
   const catalogueUrl = new URL(config.catalogUrl, base).href;
@@ -42,7 +45,7 @@ export function startDownloads(config: EngineConfig, base: string, fetchBytes: F
     afterManifest.then(() => fetchBytes(catalogueUrl)).then((bytes) => validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items),
     afterManifest.then(() => manifest).then((loader) => loader.loadCore()),
   ]);
-  return { manifestUrl, manifest, rules, bulk };
+  return { manifestUrl, rulesUrl, manifest, rules, bulk };
 }
 
 /** The manifest's starter list: the top trending items with their catalogue entries. */

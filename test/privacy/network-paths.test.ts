@@ -51,15 +51,16 @@ describe('network paths in shipped code', () => {
     // The engine hands it to its start-up only...
     const engine = readFileSync(join(ROOT, 'src/engine/engine.ts'), 'utf8');
     const callers = engine.split('\n').filter((l) => l.includes('this.fetchBytes') && !l.includes('this.fetchBytes =')).map((l) => l.trim());
-    expect(callers).toEqual(['const { manifestUrl, manifest, rules, bulk } = startDownloads(config, base, this.fetchBytes, this.bulkWanted);']);
+    expect(callers).toEqual(['const { manifestUrl, rulesUrl, manifest, rules, bulk } = startDownloads(config, base, this.fetchBytes, this.bulkWanted);']);
     // ...which fetches the manifest (through the loader), the rules and the catalogue.
     const startup = readFileSync(join(ROOT, 'src/engine/startup.ts'), 'utf8');
     const uses = startup.split('\n').filter((l) => /\bfetchBytes\b/.test(l) && !/^(import|export function)/.test(l)).map((l) => l.trim());
     expect(uses).toEqual([
       'const manifest = ModelLoader.open(manifestUrl, fetchBytes);',
-      '? fetchBytes(new URL(config.merchantUrl, base).href).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown)',
+      '? fetchBytes(rulesUrl).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown)',
       'afterManifest.then(() => fetchBytes(catalogueUrl)).then((bytes) => validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items),',
     ]);
+    expect(startup).toContain('const rulesUrl = config.merchantUrl ? new URL(config.merchantUrl, base).href : undefined;');
     // The model loader fetches only the manifest and the files it lists, relative to it.
     const loader = readFileSync(join(ROOT, 'src/model/load-model.ts'), 'utf8');
     expect(loader.split('\n').filter((l) => l.includes('fetchBytes(')).map((l) => l.trim())).toEqual([
