@@ -146,7 +146,9 @@ test('a new model version: the returning shopper moves to it, keeps their histor
     const requested = modelRequests(page);
     await storefront.open();
     await storefront.whenIdle();
-    expect(requested.sort()).toEqual(['manifest.json', changed].sort());
+    // The page fetches the manifest ahead of the worker, which then takes the HTTP cache's copy; but
+    // with routes on, Playwright turns the HTTP cache off, so here the worker asks again.
+    expect([...new Set(requested)].sort()).toEqual(['manifest.json', changed].sort());
     const status = await storefront.status();
     expect(status.modelLoaded).toBe(true);
     expect(status.errors).toEqual([]);

@@ -23,18 +23,19 @@ function assetCache(): Promise<CacheLike | undefined> {
   return storage ? storage.open(ASSET_CACHE).catch(() => undefined) : Promise.resolve(undefined);
 }
 
-export const defaultFetchBytes: FetchBytes = async (url, expect) => {
+export const defaultFetchBytes: FetchBytes = async (url, opts) => {
   const cache = await assetCache();
-  if (expect && cache) {
+  if (opts?.sha256 && cache) {
     const kept = await cache.match(url).catch(() => undefined);
     if (kept) {
       const buf = await kept.arrayBuffer();
-      if ((await sha256Hex(buf)) === expect.sha256) return buf;
+      if ((await sha256Hex(buf)) === opts.sha256) return buf;
       void cache.delete(url).catch(() => false); // a damaged copy: fetch it again
     }
   }
   try {
-    const res = await fetch(url, { method: 'GET', credentials: 'same-origin' });
+    // A file the page has just fetched (or is fetching) is taken from the HTTP cache as it is.
+    const res = await fetch(url, { method: 'GET', credentials: 'same-origin', cache: opts?.pagePrefetched ? 'force-cache' : 'default' });
     if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
     // Kept in the background: the page never waits for the disk.
     if (cache) void cache.put(url, res.clone()).catch(() => undefined);

@@ -34,10 +34,12 @@ export interface Downloads {
  */
 export function startDownloads(config: EngineConfig, base: string, fetchBytes: FetchBytes, wanted: Promise<void>): Downloads {
   const manifestUrl = new URL(config.modelUrl, base).href;
-  const manifest = ModelLoader.open(manifestUrl, fetchBytes);
+  // The page may have fetched these two a moment ago (see `EngineConfig.pagePrefetched`).
+  const opts = config.pagePrefetched ? { pagePrefetched: true } : undefined;
+  const manifest = ModelLoader.open(manifestUrl, fetchBytes, opts);
   const rulesUrl = config.merchantUrl ? new URL(config.merchantUrl, base).href : undefined;
   const rules = rulesUrl
-    ? fetchBytes(rulesUrl).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown)
+    ? fetchBytes(rulesUrl, opts).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown)
     : Promise.resolve(undefined);
   const afterManifest = Promise.all([manifest.catch(() => undefined), wanted]);
   const catalogueUrl = new URL(config.catalogUrl, base).href;

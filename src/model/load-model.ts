@@ -9,7 +9,13 @@ import {
  * is given for content-addressed files (every file the manifest lists): a fetcher with a cache may
  * serve a kept copy with that digest without asking the network.
  */
-export type FetchBytes = (url: string, expect?: { sha256: string }) => Promise<ArrayBuffer>;
+export interface FetchOptions {
+  /** The bytes' sha256 (hex), for files the manifest lists. */
+  sha256?: string;
+  /** The page fetched this URL a moment ago (`EngineConfig.pagePrefetched`): the HTTP cache's copy will do. */
+  pagePrefetched?: boolean;
+}
+export type FetchBytes = (url: string, opts?: FetchOptions) => Promise<ArrayBuffer>;
 
 /**
  * The base model, verified and decoded into typed arrays (embeddings dequantised). Its parts
@@ -54,10 +60,10 @@ export class ModelLoader {
   private constructor(readonly manifestUrl: string, readonly manifest: ModelManifest, private readonly fetchBytes: FetchBytes) {}
 
   /** Fetches and validates the manifest. */
-  static async open(manifestUrl: string, fetchBytes: FetchBytes): Promise<ModelLoader> {
+  static async open(manifestUrl: string, fetchBytes: FetchBytes, opts?: FetchOptions): Promise<ModelLoader> {
     let manifest: ModelManifest;
     try {
-      manifest = validateManifest(JSON.parse(new TextDecoder().decode(await fetchBytes(manifestUrl))));
+      manifest = validateManifest(JSON.parse(new TextDecoder().decode(await fetchBytes(manifestUrl, opts))));
     } catch (err) {
       if (err instanceof ModelError) throw err;
       throw new ModelError(`model manifest ${manifestUrl}: ${message(err)}`);

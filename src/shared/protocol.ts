@@ -160,6 +160,12 @@ export interface EngineConfig {
    * revision it has seen, so its lists keep moving forward.
    */
   revisionBase?: number;
+  /**
+   * The page fetched the manifest and the rules itself while the worker's script was arriving
+   * (`worker-bridge.ts`): the engine takes them from the HTTP cache instead of asking the server
+   * again, which on a phone link saves a round trip before the first carousel.
+   */
+  pagePrefetched?: boolean;
 }
 
 /**

@@ -207,8 +207,24 @@ export function engine(): Engine {
  * with the error in the status.
  */
 export function startEngine(cfg?: EngineConfig): Promise<EngineStatus> {
-  config ??= cfg ?? defaultConfig();
+  if (!config) {
+    config = { ...(cfg ?? defaultConfig()), pagePrefetched: true };
+    // The worker's script first: it is the larger file on the first carousel's path.
+    current();
+    prefetchStartFiles(config);
+  }
   return disabled ? Promise.resolve(engineStatusStore.get()) : initialise(current());
+}
+
+/**
+ * Fetches the manifest (with its starter list) and the merchant's rules from the page, before
+ * the worker exists: they travel alongside the worker's script instead of after it, and the
+ * engine finds them in the HTTP cache. The same GETs the engine would make; nothing else.
+ */
+function prefetchStartFiles(cfg: EngineConfig): void {
+  for (const url of [cfg.modelUrl, cfg.merchantUrl]) {
+    if (url) void fetch(new URL(url, location.href), { method: 'GET', credentials: 'same-origin' }).then((r) => r.arrayBuffer(), () => undefined);
+  }
 }
 
 /**

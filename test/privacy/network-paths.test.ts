@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The privacy promise as a property of the source: in everything that ships (src/, workers/),
- * the network calls are the engine's GET (src/engine/assets.ts) of the catalogue and model files and, since issue 8, the
+ * the network calls are the engine's GET (src/engine/assets.ts) of the catalogue and model files, the page's GET of
+ * the same manifest and rules ahead of the worker (issue 12), and, since issue 8, the
  * merchant-enabled private report (a POST of a `Report` built by randomized response, nothing
  * else). A new fetch, beacon, socket or XHR anywhere fails this test and has to be looked at.
  */
@@ -22,7 +23,7 @@ function sources(dir: string): string[] {
 describe('network paths in shipped code', () => {
   const files = [...sources(join(ROOT, 'src')), ...sources(join(ROOT, 'workers'))];
 
-  it('has exactly two: the engine fetching catalogue and model with GET, and the private report POST', () => {
+  it('has exactly three: the engine fetching catalogue and model with GET, the page fetching manifest and rules ahead of it, and the private report POST', () => {
     const hits = files.flatMap((file) =>
       readFileSync(file, 'utf8')
         .split('\n')
@@ -30,8 +31,9 @@ describe('network paths in shipped code', () => {
         .filter(({ text }) => !text.startsWith('//') && !text.startsWith('*') && NETWORK.test(text)),
     );
     expect(hits.map(({ file, text }) => `${file}: ${text}`)).toEqual([
-      "src/engine/assets.ts: const res = await fetch(url, { method: 'GET', credentials: 'same-origin' });",
+      "src/engine/assets.ts: const res = await fetch(url, { method: 'GET', credentials: 'same-origin', cache: opts?.pagePrefetched ? 'force-cache' : 'default' });",
       "src/engine/experiments.ts: const res = await fetch(url, { method: 'POST', body: JSON.stringify(report), headers: { 'content-type': 'text/plain' }, credentials: 'omit', referrerPolicy: 'no-referrer', keepalive: true });",
+      "src/ui/worker-bridge.ts: if (url) void fetch(new URL(url, location.href), { method: 'GET', credentials: 'same-origin' }).then((r) => r.arrayBuffer(), () => undefined);",
     ]);
   });
 
@@ -56,15 +58,20 @@ describe('network paths in shipped code', () => {
     const startup = readFileSync(join(ROOT, 'src/engine/startup.ts'), 'utf8');
     const uses = startup.split('\n').filter((l) => /\bfetchBytes\b/.test(l) && !/^(import|export function)/.test(l)).map((l) => l.trim());
     expect(uses).toEqual([
-      'const manifest = ModelLoader.open(manifestUrl, fetchBytes);',
-      '? fetchBytes(rulesUrl).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown)',
+      'const manifest = ModelLoader.open(manifestUrl, fetchBytes, opts);',
+      '? fetchBytes(rulesUrl, opts).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown)',
       'afterManifest.then(() => fetchBytes(catalogueUrl)).then((bytes) => validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items),',
     ]);
     expect(startup).toContain('const rulesUrl = config.merchantUrl ? new URL(config.merchantUrl, base).href : undefined;');
+    // The page's own GETs are of the engine's manifest and rules URLs, nothing else.
+    const bridge = readFileSync(join(ROOT, 'src/ui/worker-bridge.ts'), 'utf8');
+    expect(bridge).toContain('for (const url of [cfg.modelUrl, cfg.merchantUrl]) {');
+    expect(bridge.match(/prefetchStartFiles\(/g)).toHaveLength(2); // definition + one call
+    expect(bridge).toContain('prefetchStartFiles(config);');
     // The model loader fetches only the manifest and the files it lists, relative to it.
     const loader = readFileSync(join(ROOT, 'src/model/load-model.ts'), 'utf8');
     expect(loader.split('\n').filter((l) => l.includes('fetchBytes(')).map((l) => l.trim())).toEqual([
-      'manifest = validateManifest(JSON.parse(new TextDecoder().decode(await fetchBytes(manifestUrl))));',
+      'manifest = validateManifest(JSON.parse(new TextDecoder().decode(await fetchBytes(manifestUrl, opts))));',
       'buf = await this.fetchBytes(url, { sha256 });',
     ]);
   });
