@@ -55,6 +55,8 @@ export interface StorefrontNetwork {
   files_before_first_carousel: FileRow[];
   product_page_because_you_viewed_ms?: number | null;
   product_page_runs_ms?: (number | null)[];
+  /** Requests of the first product page load when its Because you viewed showed (end_ms null: still arriving). */
+  product_page_files?: FileRow[];
   /** From `track('view')` to a personal For you on screen (the For you region's `data-personal`). */
   first_event_to_personal_for_you_ms?: number | null;
   first_event_runs_ms?: (number | null)[];
@@ -337,12 +339,14 @@ async function storefrontLoad(browser: Browser, link: Link, base: string, opts: 
   return out;
 }
 
-/** Cold product page: ms until "Because you viewed" shows items. */
-async function productPageLoad(browser: Browser, link: Link, base: string, itemId: string, opts: NetworkOptions): Promise<number> {
+/** Cold product page: ms until "Because you viewed" shows items, and the requests made by then. */
+async function productPageLoad(browser: Browser, link: Link, base: string, itemId: string, opts: NetworkOptions): Promise<{ ms: number; files: FileRow[] }> {
   const [context, page] = await coldPage(browser, base);
   try {
     await open(page, link, `/?item=${encodeURIComponent(itemId)}`, opts.timeoutMs);
-    return await seenAt(page, 'because-you-viewed', opts.timeoutMs);
+    const ms = await seenAt(page, 'because-you-viewed', opts.timeoutMs);
+    // Everything requested so far: what came before, and what was still arriving (end_ms null).
+    return { ms, files: rows(link, await timeOrigin(page)) };
   } finally {
     await context.close();
   }
@@ -363,7 +367,8 @@ async function widgetLoad(browser: Browser, link: Link, base: string, opts: Netw
       notes.push(`${label}: ${message(err)}; used the first carousel seen with cards`);
       ms = Math.min(...seen);
     }
-    return { ms, files: before(rows(link, await timeOrigin(page)), ms) };
+    // Everything requested so far: what came before, and what was still arriving (end_ms null).
+    return { ms, files: rows(link, await timeOrigin(page)) };
   } finally {
     await context.close();
   }
@@ -428,7 +433,9 @@ export async function measureNetwork(browser: Browser, upstreamPort: number, pro
       const byv: (number | null)[] = [];
       for (let i = 0; i < opts.loads; i++) {
         log(`product page ?item=${itemId} cold load ${i + 1}/${opts.loads}`);
-        byv.push(await attempt(notes, `product page load ${i + 1}`, () => productPageLoad(browser, link, base, itemId, opts)));
+        const load = await attempt(notes, `product page load ${i + 1}`, () => productPageLoad(browser, link, base, itemId, opts));
+        byv.push(load?.ms ?? null);
+        storefront.product_page_files ??= load?.files;
       }
       storefront.product_page_runs_ms = byv.map((x) => (x === null ? null : round(x)));
       storefront.product_page_because_you_viewed_ms = medianOrNull(byv);

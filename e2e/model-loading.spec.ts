@@ -193,7 +193,8 @@ test('a returning visit shows the last visit\'s For you at once, before manifest
 
     release();
     await storefront.whenIdle();
-    expect(answered.sort()).toEqual(['/catalog.json', '/model/manifest.json']);
+    // (the page's manifest request and the worker's: with routes on, there is no HTTP cache between them)
+    expect([...new Set(answered)].sort()).toEqual(['/catalog.json', '/model/manifest.json']);
     expect(await forYou.itemIds()).toEqual(shown);
     expect((await storefront.status()).errors).toEqual([]);
   });

@@ -1,5 +1,9 @@
 import { expect, test } from './fixtures';
 
+// The page fetches the manifest ahead of the worker (worker-bridge.ts); offline, the browser logs
+// that failed request in the page's console, as it would for any other file of the page.
+test.use({ expectedConsoleErrors: [/^console: Failed to load resource: net::ERR_INTERNET_DISCONNECTED$/] });
+
 test('after a first visit, the shop still recommends when the catalogue and model cannot be downloaded', async ({ storefront, page, context }) => {
   const model = await test.step('a first visit keeps catalogue and model in Cache Storage', async () => {
     await storefront.open();

@@ -153,6 +153,8 @@ export class Engine {
   /** The basis the user vector was last learned for: lists are kept only once it is current. */
   private learnedBasis?: string;
   private keptWriteQueued = false;
+  /** The manifest and the model's core arrays as they download, before the catalogue is in. */
+  private early?: { manifest: Promise<ModelLoader>; core: Promise<BaseModel> };
 
   constructor(private readonly options: EngineOptions = {}) {
     this.fetchBytes = options.fetchBytes ?? defaultFetchBytes;
@@ -229,8 +231,9 @@ export class Engine {
     this.setState({ eventCount: this.events.length });
     await this.track(this.persist(event));
     if (event.type === 'add_to_cart' || event.type === 'purchase') await this.track(this.experiments.noteConversion(event.type, event.itemId));
-    void this.loadEmbeddings();
-    this.startLearningBackend();
+    // The embeddings (1 MB) and TensorFlow.js wait for the page's first carousel: a product page
+    // records its view first, and its Because you viewed must not share a phone's link with them.
+    if (this.backendWanted || !this.config?.deferBackend) this.startLearningBackend();
     this.scheduleLearning();
     return true;
   }
@@ -291,6 +294,7 @@ export class Engine {
 
   async recommend(req: RecommendRequest): Promise<RecommendationList> {
     if (!this.cat) {
+      this.prefetchAnchors(req);
       // A returning shopper's kept lists need no network; a first visit's starter list needs the manifest.
       await Promise.race([this.initDone, this.keptChecked]);
       let early = this.cat ? undefined : this.keptList(req);
@@ -306,6 +310,23 @@ export class Engine {
     this.keep(req, basis, list);
     return list;
   }
+
+  /**
+   * A product page names its anchor before the catalogue is in: the anchor's neighbour shard is
+   * fetched beside the catalogue (the model's own item ids say which shard), not after it.
+   */
+  private prefetchAnchors(req: RecommendRequest): void {
+    const ids = req.cartItemIds?.length ? req.cartItemIds : req.itemId ? [req.itemId] : [];
+    if (ids.length === 0 || !this.early) return;
+    this.openBulk(); // an anchored list needs the catalogue anyway
+    const { manifest, core } = this.early;
+    void this.track(Promise.all([manifest, core]).then(
+      ([loader, model]) => loader.ensureRows(model, ids.map((id) => model.itemIds.indexOf(id)), this.neighboursFailed),
+      () => undefined, // the catalogue's start-up reports it
+    ));
+  }
+
+  private readonly neighboursFailed = (err: Error) => this.reportError(`${err.message}; lists go on without those items' neighbours`);
 
   private starterListFor(req: RecommendRequest): RecommendationList | undefined {
     const blank = this.events.length === 0 || this.state.paused;
@@ -548,7 +569,9 @@ export class Engine {
     const base = this.options.baseUrl ?? (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/';
     // Node, tests and the evaluation (no `deferBackend`) want everything at once.
     if (!config.deferBackend) this.openBulk();
-    const { manifestUrl, rulesUrl, manifest, rules, bulk } = startDownloads(config, base, this.fetchBytes, this.bulkWanted);
+    const downloads = startDownloads(config, base, this.fetchBytes, this.bulkWanted);
+    const { manifestUrl, rulesUrl, manifest, rules, bulk } = downloads;
+    this.early = { manifest, core: downloads.core };
     const history = this.openHistory();
     const files = keptFiles(this.options.keptCopy ?? keptCopy, manifestUrl, rulesUrl);
     this.keptChecked = Promise.allSettled([history, files]).then(([, kept]) => {
@@ -644,7 +667,7 @@ export class Engine {
   private async ensureNeighbours(items: ArrayLike<number>): Promise<void> {
     const cat = this.cat, loader = this.loader;
     if (!cat?.model || !loader) return;
-    await loader.ensureRows(cat.model, cat.toRows(items).items, (err) => this.reportError(`${err.message}; lists go on without those items' neighbours`));
+    await loader.ensureRows(cat.model, cat.toRows(items).items, this.neighboursFailed);
   }
 
   /**
@@ -668,12 +691,14 @@ export class Engine {
   }
 
   /**
-   * Starts the tfjs backend if it has not started (with `deferBackend`, the page calls this once
-   * its first carousel is on screen; a recorded event also starts it).
+   * Loads the embeddings if there is a history, then starts the tfjs backend, if not yet done
+   * (with `deferBackend`, the page calls this once its first carousel is on screen; an event
+   * recorded after that also starts it).
    */
   startLearningBackend(): void {
     this.backendWanted = true;
     this.openBulk();
+    if (this.events.length > 0) void this.loadEmbeddings();
     // TensorFlow.js comes after the embeddings it computes with.
     if (!this.backendStart || this.backendStarted || !this.cf) return;
     this.backendStarted = this.track(this.backendStart());

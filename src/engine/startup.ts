@@ -24,7 +24,9 @@ export interface Downloads {
   manifest: Promise<ModelLoader>;
   /** The merchant's rules as parsed JSON, undefined when the page names none. */
   rules: Promise<unknown>;
-  /** The catalogue's items and the model's core arrays, started once the manifest settled. */
+  /** The model's core arrays (ids, popularity, trending, Gram), started once the manifest settled. */
+  core: Promise<BaseModel>;
+  /** The catalogue's items and the core arrays, both settled. */
   bulk: Promise<[catalogue: PromiseSettledResult<CatalogItem[]>, core: PromiseSettledResult<BaseModel>]>;
 }
 
@@ -43,11 +45,12 @@ export function startDownloads(config: EngineConfig, base: string, fetchBytes: F
     : Promise.resolve(undefined);
   const afterManifest = Promise.all([manifest.catch(() => undefined), wanted]);
   const catalogueUrl = new URL(config.catalogUrl, base).href;
+  const core = afterManifest.then(() => manifest).then((loader) => loader.loadCore());
   const bulk = Promise.allSettled([
     afterManifest.then(() => fetchBytes(catalogueUrl)).then((bytes) => validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items),
-    afterManifest.then(() => manifest).then((loader) => loader.loadCore()),
+    core,
   ]);
-  return { manifestUrl, rulesUrl, manifest, rules, bulk };
+  return { manifestUrl, rulesUrl, manifest, rules, core, bulk };
 }
 
 /** The manifest's starter list: the top trending items with their catalogue entries. */

@@ -151,8 +151,9 @@ export interface EngineConfig {
   /** Force a backend (`?backend=` in the demo); without it the engine chooses. */
   backend?: BackendName;
   /**
-   * Do not load TensorFlow.js until `startLearningBackend()` is called or an event is recorded
-   * (the widget starts it once its first carousel is on screen). Lists are served meanwhile.
+   * Load neither the embeddings nor TensorFlow.js until `startLearningBackend()` is called (the
+   * page calls it once its first carousel is on screen); events recorded before are learned
+   * from then. Lists are served meanwhile, from the neighbour and text signals.
    */
   deferBackend?: boolean;
   /**

@@ -49,16 +49,29 @@ describe('engine on the synthetic checkerboard', () => {
     expect(late.items.map((it) => it.id)).toEqual(early.items.map((it) => it.id));
   });
 
-  it('with deferBackend, TensorFlow.js starts only when asked or when an event arrives', async () => {
-    const { fetchBytes } = mapFetcher(syntheticModelFiles(BASE));
+  it('with deferBackend, embeddings and TensorFlow.js wait for the page to ask, even after an event', async () => {
+    const { fetchBytes, requested } = mapFetcher(syntheticModelFiles(BASE));
     const engine = createEngine({ fetchBytes, baseUrl: BASE, dbName: 'deferred' });
     await engine.init({ ...config, deferBackend: true });
     await engine.whenIdle();
     expect(engine.status().backend).toBeUndefined();
     expect((await engine.recommend({ surface: 'trending', k: 3 })).items).toHaveLength(3);
+    // A product page records its view before its first carousel is on screen.
     await engine.recordEvent({ type: 'view', itemId: 'it-1' });
     await engine.whenIdle();
+    expect(requested.some((u) => /embeddings/.test(u))).toBe(false);
+    expect(engine.status().backend).toBeUndefined();
+    const byNeighbours = await engine.recommend({ surface: 'for-you', k: 3 });
+    expect(byNeighbours.personal).toBe(true);
+    // The page's first carousel is on screen: the embeddings come, then the backend learns.
+    engine.startLearningBackend();
+    await engine.whenIdle();
+    expect(requested.some((u) => /embeddings/.test(u))).toBe(true);
     expect(engine.status().backend).toBeDefined();
+    // From then on an event starts nothing new, and is learned at once.
+    await engine.recordEvent({ type: 'view', itemId: 'it-2' });
+    await engine.whenIdle();
+    expect((await engine.recommend({ surface: 'for-you', k: 3 })).personal).toBe(true);
   });
 
   it('with deferBackend and no history, asking for the backend fetches no embeddings; a named backend runs anyway', async () => {
@@ -140,6 +153,20 @@ describe('engine on the synthetic checkerboard', () => {
     expect(await settledWithin(forYou)).toBe(false);
     third.release();
     expect((await forYou).items.map((it) => it.id)).not.toEqual(last.items.map((it) => it.id));
+  });
+
+  it('a product page\'s anchor has its neighbour shard fetched beside the catalogue, not after it', async () => {
+    const { fetchBytes, requested } = mapFetcher(syntheticModelFiles(BASE));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow = (url: string) => (url.endsWith('catalog.json') ? held.then(() => fetchBytes(url)) : fetchBytes(url));
+    const engine = createEngine({ fetchBytes: slow, baseUrl: BASE, dbName: 'anchor' });
+    void engine.init({ ...config, deferBackend: true });
+    const list = engine.recommend({ surface: 'because-you-viewed', itemId: 'it-1', k: 4 });
+    await vi.waitFor(() => expect(requested.some((u) => /shard/.test(u))).toBe(true));
+    expect(requested.some((u) => u.endsWith('catalog.json'))).toBe(false);
+    release();
+    expect((await list).items).toHaveLength(4);
   });
 
   it('a catalogue item the model has never seen can be recommended, through its text', async () => {

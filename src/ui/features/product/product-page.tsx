@@ -9,16 +9,6 @@ import { useRecommendations } from '../carousel/use-recommendations';
 import { useItem } from '../catalog/use-catalog';
 import { useRecordView } from './record-view';
 
-function BecauseYouViewed({ item }: { item: CatalogItem }) {
-  const state = useRecommendations('because-you-viewed', { itemId: item.id });
-  return <Carousel surface="because-you-viewed" title={`Because you viewed ${item.title}`} state={state} />;
-}
-
-function BoughtTogether({ item }: { item: CatalogItem }) {
-  const state = useRecommendations('bought-together', { itemId: item.id });
-  return <Carousel surface="bought-together" title="Frequently bought together" state={state} emptyText="No purchase patterns for this product yet." />;
-}
-
 function Actions({ item }: { item: CatalogItem }) {
   const cart = useCart();
   const [message, setMessage] = useState<string>();
@@ -48,6 +38,10 @@ function Actions({ item }: { item: CatalogItem }) {
 export function ProductPage({ itemId, visit }: { itemId: string; visit: number }) {
   const viewError = useRecordView(itemId, visit);
   const item = useItem(itemId);
+  // Asked for at once, not after the product's entry arrives: the engine then fetches the
+  // anchor's neighbours beside the catalogue.
+  const becauseYouViewed = useRecommendations('because-you-viewed', { itemId });
+  const boughtTogether = useRecommendations('bought-together', { itemId });
 
   if (item.data === null || (viewError && !item.data)) {
     return (
@@ -80,8 +74,8 @@ export function ProductPage({ itemId, visit }: { itemId: string; visit: number }
           <Actions item={product} />
         </div>
       </article>
-      <BecauseYouViewed item={product} />
-      <BoughtTogether item={product} />
+      <Carousel surface="because-you-viewed" title={`Because you viewed ${product.title}`} state={becauseYouViewed} />
+      <Carousel surface="bought-together" title="Frequently bought together" state={boughtTogether} emptyText="No purchase patterns for this product yet." />
     </div>
   );
 }
