@@ -153,6 +153,7 @@ export class Engine {
   /** The basis the user vector was last learned for: lists are kept only once it is current. */
   private learnedBasis?: string;
   private keptWriteQueued = false;
+  private embeddingsQueued = false;
   /** The manifest and the model's core arrays as they download, before the catalogue is in. */
   private early?: { manifest: Promise<ModelLoader>; core: Promise<BaseModel> };
 
@@ -671,6 +672,20 @@ export class Engine {
   }
 
   /**
+   * The embeddings (1 MB, the largest file) after what a first personal list needs: the catalogue
+   * and the history's neighbour shards. Until then that list comes from the neighbour, text and
+   * popularity signals; sharing a phone's link with the embeddings made it a second later.
+   */
+  private loadEmbeddingsAfterFirstLists(): void {
+    if (this.cf || this.embeddingsQueued || !this.initDone) return;
+    this.embeddingsQueued = true;
+    void this.track(this.initDone.then(async () => {
+      await this.ensureNeighbours(this.summarize().items);
+      await this.loadEmbeddings();
+    }));
+  }
+
+  /**
    * Fetches the embeddings once, then learns with them: the plain-JS CF model serves at once,
    * the tfjs backend takes over when it has started.
    */
@@ -698,7 +713,7 @@ export class Engine {
   startLearningBackend(): void {
     this.backendWanted = true;
     this.openBulk();
-    if (this.events.length > 0) void this.loadEmbeddings();
+    if (this.events.length > 0) this.loadEmbeddingsAfterFirstLists();
     // TensorFlow.js comes after the embeddings it computes with.
     if (!this.backendStart || this.backendStarted || !this.cf) return;
     this.backendStarted = this.track(this.backendStart());
