@@ -574,11 +574,11 @@ export class Engine {
     const { manifestUrl, rulesUrl, manifest, rules, bulk } = downloads;
     this.early = { manifest, core: downloads.core };
     const history = this.openHistory();
-    const files = keptFiles(this.options.keptCopy ?? keptCopy, manifestUrl, rulesUrl);
-    this.keptChecked = Promise.allSettled([history, files]).then(([, kept]) => {
-      const f = kept.status === 'fulfilled' ? kept.value : undefined;
-      this.keptEarly = Boolean(f && this.kept && this.kept.basis === this.basis(f.model, f.rules ?? defaultMerchantConfig()));
-    });
+    this.keptChecked = history.then(async () => {
+      if (!this.kept || this.events.length === 0) return; // a first visit reads no kept copies
+      const f = await keptFiles(this.options.keptCopy ?? keptCopy, manifestUrl, rulesUrl);
+      this.keptEarly = Boolean(f && this.kept.basis === this.basis(f.model, f.rules ?? defaultMerchantConfig()));
+    }).catch(() => undefined);
     this.starterReady = Promise.allSettled([history, manifest, rules]).then(([, loader, merchant]) => {
       this.applyRules(merchant, base);
       if (loader.status === 'fulfilled') {
