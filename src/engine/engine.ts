@@ -154,6 +154,8 @@ export class Engine {
   private learnedBasis?: string;
   private keptWriteQueued = false;
   private embeddingsQueued = false;
+  /** `start` has finished: lists are computed, no longer served from kept or starter lists. */
+  private loaded = false;
   /** The manifest and the model's core arrays as they download, before the catalogue is in. */
   private early?: { manifest: Promise<ModelLoader>; core: Promise<BaseModel> };
 
@@ -294,14 +296,16 @@ export class Engine {
   }
 
   async recommend(req: RecommendRequest): Promise<RecommendationList> {
-    if (!this.cat) {
+    if (!this.loaded) {
       this.prefetchAnchors(req);
-      // A returning shopper's kept lists need no network; a first visit's starter list needs the manifest.
-      await Promise.race([this.initDone, this.keptChecked]);
-      let early = this.cat ? undefined : this.keptList(req);
-      if (!early && !this.cat) {
+      // A returning shopper's kept lists need the history and either the network's manifest and
+      // rules or the device's copies of them, whichever comes first; a first visit's starter list
+      // needs the manifest.
+      await Promise.race([this.initDone, this.keptChecked, this.starterReady]);
+      let early = this.loaded ? undefined : this.keptList(req);
+      if (!early && !this.loaded) {
         await Promise.race([this.initDone, this.starterReady]);
-        early = this.cat ? undefined : this.keptList(req) ?? this.starterListFor(req);
+        early = this.loaded ? undefined : this.keptList(req) ?? this.starterListFor(req);
       }
       if (early) return early;
     }
@@ -595,6 +599,7 @@ export class Engine {
     if (catalogue.status === 'rejected') {
       this.reportError(`Catalogue could not be loaded: ${message(catalogue.reason)}`);
       this.starter = undefined; // the catalogue decides what can be shown
+      this.loaded = true;
       // A new revision: lists shown from the starter list are asked for again, and come back empty.
       this.setState({ phase: 'error', detail: undefined, progress: undefined, revision: this.state.revision + 1 });
       return this.status();
@@ -624,6 +629,7 @@ export class Engine {
       // Old versions' files go from the cache once this version is in use.
       void this.track(pruneAssetCache(manifestUrl, loader.fileUrls()).catch(() => 0));
     }
+    this.loaded = true;
     this.setState({ phase: 'ready', detail: undefined, progress: undefined, revision: this.state.revision + 1 });
     // The title index (and the cold items' text proxies) are built after the first lists are
     // answered: requests already waiting on init run first, then this task.
