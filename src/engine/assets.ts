@@ -48,12 +48,6 @@ export const defaultFetchBytes: FetchBytes = async (url, opts) => {
   }
 };
 
-/** The copy of `url` kept from an earlier visit, without asking the network (undefined if none). */
-export async function keptCopy(url: string): Promise<ArrayBuffer | undefined> {
-  const kept = await (await assetCache())?.match(url).catch(() => undefined);
-  return kept?.arrayBuffer();
-}
-
 /**
  * Drops kept files of earlier model versions: everything under the model's folder that the
  * current manifest does not list (the manifest itself stays).

@@ -4,9 +4,9 @@ import { summarizeHistory, type HistoryEvent, type ShopperHistory } from '../cor
 import type { BackendChoice, WasmPaths } from '../model/backend';
 import { JsCfScorer, type CfScorer } from '../core/cf-scorer';
 import type { BaseModel, FetchBytes, ModelLoader } from '../model/load-model';
-import { defaultFetchBytes, eraseAssetCache, keptCopy, pruneAssetCache } from './assets';
+import { defaultFetchBytes, eraseAssetCache, pruneAssetCache } from './assets';
 import { startDownloads, starterList, starterOf, type StarterList } from './startup';
-import { asKeptLists, basisOf, keptFiles, keptKey, META_KEPT, modelVersion, type KeptLists } from './kept-lists';
+import { asKeptLists, basisOf, keptKey, META_KEPT, modelVersion, type KeptLists } from './kept-lists';
 import {
   EVENT_TYPES, SURFACES,
   type BackendName, type CatalogItem, type EngineConfig, type EngineStatus, type Interest, type Reason, type ExportedData, type RecommendationList,
@@ -34,8 +34,6 @@ export interface EngineOptions {
   now?: () => number;
   /** Uniform in [0, 1) for experiments and report noise (default: crypto.getRandomValues; tests seed it). */
   random?: () => number;
-  /** Reads the copy of a file kept from an earlier visit, without the network (default: Cache Storage). */
-  keptCopy?: (url: string) => Promise<ArrayBuffer | undefined>;
 }
 
 type Listener = (status: EngineStatus) => void;
@@ -146,10 +144,8 @@ export class Engine {
   private modelVersion?: string;
   /** The lists last served for the home surfaces (see `kept-lists.ts`). */
   private kept?: KeptLists;
-  /** History read and the kept manifest and rules compared with the kept lists' basis. */
-  private keptChecked?: Promise<void>;
-  /** The kept lists fit the history and the kept copies of manifest and rules. */
-  private keptEarly = false;
+  /** The history (and the kept lists) read. */
+  private historyRead?: Promise<void>;
   /** The basis the user vector was last learned for: lists are kept only once it is current. */
   private learnedBasis?: string;
   private keptWriteQueued = false;
@@ -298,10 +294,9 @@ export class Engine {
   async recommend(req: RecommendRequest): Promise<RecommendationList> {
     if (!this.loaded) {
       this.prefetchAnchors(req);
-      // A returning shopper's kept lists need the history and either the network's manifest and
-      // rules or the device's copies of them, whichever comes first; a first visit's starter list
+      // A returning shopper's kept lists need only the history; a first visit's starter list
       // needs the manifest.
-      await Promise.race([this.initDone, this.keptChecked, this.starterReady]);
+      await Promise.race([this.initDone, this.historyRead]);
       let early = this.loaded ? undefined : this.keptList(req);
       if (!early && !this.loaded) {
         await Promise.race([this.initDone, this.starterReady]);
@@ -339,31 +334,32 @@ export class Engine {
   }
 
   /**
-   * The list kept for this request from a visit with the same basis, if any. Once the manifest
-   * is in, the basis decides; before, the copies of manifest and rules kept from the last visit.
+   * The list kept for this request from a visit with the same history, if any; once the manifest
+   * and rules are in, with the same model version and rules too (see `kept-lists.ts`).
    */
   private keptList(req: RecommendRequest): RecommendationList | undefined {
     const key = keptKey(req);
     if (!key || !this.kept) return undefined;
-    const fits = this.modelVersion ? this.kept.basis === this.basis() : this.keptEarly;
+    const fits = this.modelVersion ? this.kept.basis === this.basis() : this.kept.history === this.basis(false);
     return fits ? this.kept.lists[key] : undefined;
   }
 
   /**
-   * What the lists of a personal history are computed from; undefined when nothing is kept (no
-   * history, paused, or no model manifest).
+   * What the lists of a personal history are computed from (with the model version and rules, or
+   * the history alone); undefined when nothing is kept (no history, paused, or no manifest).
    */
-  private basis(model = this.modelVersion, rules = this.merchant): string | undefined {
+  private basis(withModel = true): string | undefined {
     const last = this.events.at(-1);
-    if (!last || this.state.paused || !model) return undefined;
-    return basisOf({ model, events: this.events.length, last, removed: this.removed, rules });
+    if (!last || this.state.paused || (withModel && !this.modelVersion)) return undefined;
+    const history = { events: this.events.length, last, removed: this.removed };
+    return basisOf(withModel ? { ...history, model: this.modelVersion, rules: this.merchant } : history);
   }
 
   /** Keeps a list computed for `basis` if nothing changed meanwhile and learning had caught up. */
   private keep(req: RecommendRequest, basis: string | undefined, list: RecommendationList): void {
     const key = keptKey(req);
     if (!key || !basis || basis !== this.learnedBasis || basis !== this.basis()) return;
-    if (this.kept?.basis !== basis) this.kept = { basis, lists: {} };
+    if (this.kept?.basis !== basis) this.kept = { basis, history: this.basis(false)!, lists: {} };
     this.kept.lists[key] = list;
     if (this.keptWriteQueued || !this.log) return;
     this.keptWriteQueued = true;
@@ -575,14 +571,10 @@ export class Engine {
     // Node, tests and the evaluation (no `deferBackend`) want everything at once.
     if (!config.deferBackend) this.openBulk();
     const downloads = startDownloads(config, base, this.fetchBytes, this.bulkWanted);
-    const { manifestUrl, rulesUrl, manifest, rules, bulk } = downloads;
+    const { manifestUrl, manifest, rules, bulk } = downloads;
     this.early = { manifest, core: downloads.core };
     const history = this.openHistory();
-    this.keptChecked = history.then(async () => {
-      if (!this.kept || this.events.length === 0) return; // a first visit reads no kept copies
-      const f = await keptFiles(this.options.keptCopy ?? keptCopy, manifestUrl, rulesUrl);
-      this.keptEarly = Boolean(f && this.kept.basis === this.basis(f.model, f.rules ?? defaultMerchantConfig()));
-    }).catch(() => undefined);
+    this.historyRead = history.catch(() => undefined);
     this.starterReady = Promise.allSettled([history, manifest, rules]).then(([, loader, merchant]) => {
       this.applyRules(merchant, base);
       if (loader.status === 'fulfilled') {

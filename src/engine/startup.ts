@@ -18,8 +18,6 @@ import { CatalogModel, FEATURED, selectList, toRecommended, type ListPolicy } fr
 
 export interface Downloads {
   manifestUrl: string;
-  /** The merchant's rules, if the page names them. */
-  rulesUrl?: string;
   /** The manifest, fetched and checked. */
   manifest: Promise<ModelLoader>;
   /** The merchant's rules as parsed JSON, undefined when the page names none. */
@@ -50,7 +48,7 @@ export function startDownloads(config: EngineConfig, base: string, fetchBytes: F
     afterManifest.then(() => fetchBytes(catalogueUrl)).then((bytes) => validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items),
     core,
   ]);
-  return { manifestUrl, rulesUrl, manifest, rules, core, bulk };
+  return { manifestUrl, manifest, rules, core, bulk };
 }
 
 /** The manifest's starter list: the top trending items with their catalogue entries. */
