@@ -305,9 +305,11 @@ export class Engine {
       if (early) return early;
     }
     await this.ready();
-    const basis = this.basis();
+    // Only the home surfaces are kept: an anchored list costs no fingerprint.
+    const key = keptKey(req);
+    const basis = key && this.basis();
     const list = await this.computeList(req);
-    this.keep(req, basis, list);
+    if (key && basis) this.keep(key, basis, list);
     return list;
   }
 
@@ -356,9 +358,8 @@ export class Engine {
   }
 
   /** Keeps a list computed for `basis` if nothing changed meanwhile and learning had caught up. */
-  private keep(req: RecommendRequest, basis: string | undefined, list: RecommendationList): void {
-    const key = keptKey(req);
-    if (!key || !basis || basis !== this.learnedBasis || basis !== this.basis()) return;
+  private keep(key: string, basis: string, list: RecommendationList): void {
+    if (basis !== this.learnedBasis || basis !== this.basis()) return;
     if (this.kept?.basis !== basis) this.kept = { basis, history: this.basis(false)!, lists: {} };
     this.kept.lists[key] = list;
     if (this.keptWriteQueued || !this.log) return;
