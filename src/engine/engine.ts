@@ -402,7 +402,7 @@ export class Engine {
         }
         await this.ensureNeighbours(history.items);
         const { signals, ctx } = await this.forYouSignals(history, this.userVector, weights);
-        const items = rankAndExplain(cat, fuse(signals, cat.n), k, seenNotBought(history), ctx, policy, cat.newItemSlots(contentOf(signals)));
+        const items = rankAndExplain(cat, fuse(signals, cat.n), k, cat.excludingVariantsOf(history.items, seenNotBought(history)), ctx, policy, cat.newItemSlots(contentOf(signals)));
         return { surface: 'for-you', items, personal: true };
       }
       case 'interest': {
@@ -413,7 +413,7 @@ export class Engine {
         const rows = cat.toRows(anchors);
         const cf = this.cf && rows.items.length > 0 ? await this.cf.scoreAll(await this.cf.foldIn(rows.items, rows.weights)) : undefined;
         const { signals, ctx } = anchorSignals(cat, anchors, cf, weights);
-        const items = rankAndExplain(cat, fuse(signals, cat.n), k, seenNotBought(history), ctx, policy).map((it) => ({
+        const items = rankAndExplain(cat, fuse(signals, cat.n), k, cat.excludingVariantsOf(history.items, seenNotBought(history)), ctx, policy).map((it) => ({
           ...it,
           reason: interestReason(it.reason, interest.name),
         }));
@@ -435,7 +435,7 @@ export class Engine {
         const w = req.surface === 'bought-together' ? { cf: 0.2, lastItem: 0, next: 0.5, cooc: 1, content: 0, popularity: 0.05 } : weights;
         const { signals, ctx } = anchorSignals(cat, anchors, cf, w);
         const isAnchor = new Set<number>(anchors);
-        const items = rankAndExplain(cat, fuse(signals, cat.n), k, (i) => isAnchor.has(i), ctx, policy);
+        const items = rankAndExplain(cat, fuse(signals, cat.n), k, cat.excludingVariantsOf(anchors, (i) => isAnchor.has(i)), ctx, policy);
         return { surface: req.surface, items, personal: false, anchor: cat.items[anchors[0]] };
       }
     }
@@ -463,7 +463,7 @@ export class Engine {
     const { signals } = await this.forYouSignals(history, await this.foldIn(history), weights ?? this.fusionWeights());
     const scores = fuse(signals, cat.n).total;
     const policy = { ...this.policy('for-you', history), ...(lambda === undefined ? {} : { lambda }) };
-    const { items } = selectList(cat, scores, k, seenNotBought(history), { ...policy, merchant: { ...policy.merchant, maxItems: k } }, cat.newItemSlots(contentOf(signals)));
+    const { items } = selectList(cat, scores, k, cat.excludingVariantsOf(history.items, seenNotBought(history)), { ...policy, merchant: { ...policy.merchant, maxItems: k } }, cat.newItemSlots(contentOf(signals)));
     return { scores, signals, top: items, diversity: intraListDiversity(items.slice(0, 10), cat.similarity) };
   }
 

@@ -25,9 +25,22 @@ export class CatalogModel {
   private contentIndex?: ContentIndex;
   private cold?: { proxies?: TextProxies; isNew?: Uint8Array };
 
+  /** Catalogue position → dense group number (-1 = in no group): variants of one product. */
+  readonly groupOf: Int32Array;
+  readonly hasGroups: boolean;
+
   constructor(readonly items: CatalogItem[], readonly model?: BaseModel) {
     this.n = items.length;
     items.forEach((it, i) => this.indexOf.set(it.id, i));
+    this.groupOf = new Int32Array(this.n).fill(-1);
+    const groups = new Map<string, number>();
+    items.forEach((it, i) => {
+      if (it.group === undefined) return;
+      let g = groups.get(it.group);
+      if (g === undefined) groups.set(it.group, (g = groups.size));
+      this.groupOf[i] = g;
+    });
+    this.hasGroups = groups.size > 0;
     this.rowOf = new Int32Array(this.n).fill(-1);
     this.itemOfRow = new Int32Array(model?.n ?? 0).fill(-1);
     model?.itemIds.forEach((id, row) => {
@@ -44,6 +57,35 @@ export class CatalogModel {
       if (!model?.hasEmbeddings || ra < 0 || rb < 0) return this.content.similarity(a, b);
       return (rowSimilarity ??= embeddingSimilarity(model.embeddings, model.d))(ra, rb);
     };
+  }
+
+  /**
+   * `exclude`, widened to the other variants of the `sources` (the history, or the anchors): a
+   * shopper looking at one edition of a product is not offered another edition of it.
+   */
+  excludingVariantsOf(sources: ArrayLike<number>, exclude: (i: number) => boolean): (i: number) => boolean {
+    if (!this.hasGroups) return exclude;
+    const blocked = new Set<number>();
+    const own = new Set<number>();
+    for (let j = 0; j < sources.length; j++) {
+      own.add(sources[j]);
+      if (this.groupOf[sources[j]] >= 0) blocked.add(this.groupOf[sources[j]]);
+    }
+    if (blocked.size === 0) return exclude;
+    return (i) => exclude(i) || (!own.has(i) && blocked.has(this.groupOf[i]));
+  }
+
+  /** The list with only the first (best) item of each group: one card per product. */
+  onePerGroup(list: number[]): number[] {
+    if (!this.hasGroups) return list;
+    const taken = new Set<number>();
+    return list.filter((i) => {
+      const g = this.groupOf[i];
+      if (g < 0) return true;
+      if (taken.has(g)) return false;
+      taken.add(g);
+      return true;
+    });
   }
 
   /** How alike two items are (0..1): embedding cosine where the model knows both, else title text. */
@@ -197,14 +239,19 @@ export function selectList(
 ): { items: number[]; scores: Float32Array; pinned: ReadonlySet<number> } {
   const rules = applyRules(policy.surface, scores, cat.items, policy.merchant, policy.purchased);
   const pinned = rules.pinned.filter((i) => !exclude(i));
-  // MMR reorders the head of the main list; the new-item slots are filled in after it.
-  const diversify = (main: number[]) => {
+  // MMR reorders the head of the main list (one item per product group); the new-item slots are
+  // filled in after it.
+  const diversify = (all: number[]) => {
+    const main = cat.onePerGroup(all);
     const head = mmrRerank(main.slice(0, MMR_POOL), (i) => rules.scores[i], cat.similarity, Math.min(k, MMR_HEAD), policy.lambda);
     const inHead = new Set(head);
     return head.concat(main.filter((i) => !inHead.has(i)));
   };
-  const ranked = rankWithNewItemSlots(rules.scores, Math.max(k, MMR_POOL), (i) => exclude(i) || rules.exclude(i), slots, diversify);
-  return { items: clampCount(placePins(pinned, ranked, k), policy.merchant), scores: rules.scores, pinned: new Set(pinned) };
+  // Variants of one product compete for one place, so the pool is deeper where groups exist.
+  const pool = Math.max(k, MMR_POOL) * (cat.hasGroups ? 2 : 1);
+  const ranked = rankWithNewItemSlots(rules.scores, pool, (i) => exclude(i) || rules.exclude(i), slots, diversify);
+  const items = cat.onePerGroup(placePins(pinned, ranked, pool)).slice(0, k);
+  return { items: clampCount(items, policy.merchant), scores: rules.scores, pinned: new Set(pinned) };
 }
 
 /**
@@ -268,9 +315,9 @@ function explain(cat: CatalogModel, i: number, signal: SignalName, ctx: ExplainC
 
 export function toRecommended(cat: CatalogModel, i: number, score: number, reason: Reason): RecommendedItem {
   const it = cat.items[i];
-  const out: RecommendedItem = { id: it.id, title: it.title, score, reason };
-  if (it.category !== undefined) out.category = it.category;
-  return out;
+  // The card's fields, without the catalogue-only ones (`group`).
+  const { group: _group, ...card } = it;
+  return { ...card, score, reason };
 }
 
 /** One position in this many of a personal list is kept for a new item that matches. */

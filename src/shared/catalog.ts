@@ -1,4 +1,4 @@
-import type { CatalogItem } from './protocol';
+import type { CatalogItem, Price } from './protocol';
 
 /** The catalogue file a storefront serves (`public/catalog.json` in the demo). */
 export interface CatalogFile {
@@ -52,7 +52,50 @@ export function validateCatalog(data: unknown): CatalogFile {
     const item: CatalogItem = { id: it.id, title: it.title.slice(0, MAX_TITLE) };
     if (typeof it.category === 'string') item.category = it.category;
     if (typeof it.available === 'boolean') item.available = it.available;
+    for (const key of ['group', 'brand'] as const) {
+      const v = it[key];
+      if (v === undefined) continue;
+      if (typeof v !== 'string' || v.length === 0) throw new CatalogError(`catalogue: item "${it.id}" has a non-string "${key}"`);
+      item[key] = v.slice(0, MAX_TITLE);
+    }
+    for (const key of ['image', 'url'] as const) {
+      const v = it[key];
+      if (v === undefined) continue;
+      if (typeof v !== 'string' || !isWebLink(v)) {
+        throw new CatalogError(`catalogue: item "${it.id}" has a "${key}" that is not an http(s) URL or a path: ${JSON.stringify(v)}`);
+      }
+      item[key] = v;
+    }
+    for (const key of ['price', 'salePrice'] as const) {
+      if (it[key] === undefined) continue;
+      item[key] = checkPrice(it[key], `item "${it.id}" "${key}"`);
+    }
     items.push(item);
   });
   return { format: 'shelfwise-catalog', version: 1, source: typeof obj.source === 'string' ? obj.source : undefined, items };
+}
+
+/**
+ * True for an absolute http(s) URL or a path on the page's origin (`/img/a.jpg`, `img/a.jpg`):
+ * never `javascript:`, `data:` or another scheme, which a card must not load or link to.
+ */
+export function isWebLink(value: string): boolean {
+  if (value.length === 0 || value.length > 2048 || /[\s<>"]/.test(value)) return false;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value);
+  if (!scheme) return !value.startsWith('//');
+  return /^https?$/i.test(scheme[1]) && /^https?:\/\/[^/]/i.test(value);
+}
+
+/** ISO 4217: three capital letters. */
+export const CURRENCY = /^[A-Z]{3}$/;
+
+function checkPrice(raw: unknown, what: string): Price {
+  const p = raw as Partial<Price> | null;
+  if (typeof p !== 'object' || p === null || typeof p.amount !== 'number' || !Number.isFinite(p.amount) || p.amount < 0) {
+    throw new CatalogError(`catalogue: ${what} must be {"amount": a number ≥ 0, "currency": "USD"}`);
+  }
+  if (typeof p.currency !== 'string' || !CURRENCY.test(p.currency)) {
+    throw new CatalogError(`catalogue: ${what} needs an ISO 4217 "currency" (e.g. "USD"), got ${JSON.stringify(p.currency)}`);
+  }
+  return { amount: p.amount, currency: p.currency };
 }

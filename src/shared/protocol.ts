@@ -87,6 +87,12 @@ export interface Interest {
   items: CatalogItem[];
 }
 
+/** An amount of money: `currency` is an ISO 4217 code (`USD`, `EUR`). */
+export interface Price {
+  amount: number;
+  currency: string;
+}
+
 export interface CatalogItem {
   id: string;
   title: string;
@@ -94,6 +100,20 @@ export interface CatalogItem {
   category?: string;
   /** False when the shop cannot sell the item now: it is never recommended. Absent = available. */
   available?: boolean;
+  /**
+   * Variants of one product share a group (a feed's `item_group_id`, a Shopify `Handle`, or
+   * editions of one title): a list shows one card per group, and never another variant of
+   * an item the shopper is looking at.
+   */
+  group?: string;
+  /** Product image, an http(s) URL (or a path on the shop's origin). */
+  image?: string;
+  /** The regular price; `salePrice` when the item is on sale (shown beside it, struck through). */
+  price?: Price;
+  salePrice?: Price;
+  /** The product page, an http(s) URL (or a path on the shop's origin). */
+  url?: string;
+  brand?: string;
 }
 
 export interface RecommendedItem extends CatalogItem {

@@ -186,6 +186,32 @@ describe('engine on the synthetic checkerboard', () => {
     expect((await puzzle.engine.recommend({ surface: 'for-you', k: 8 })).items.map((it) => it.id)).not.toContain('new-1');
   });
 
+  it('variants of one product: one card per group, never another variant of what the shopper is looking at; cards carry image and price', async () => {
+    const files = syntheticModelFiles(BASE);
+    const catalog = syntheticCatalog();
+    // it-5..it-9 are variants of one racing product; it-5 has an image and a sale price.
+    for (let i = 5; i < 10; i++) catalog.items[i].group = 'racer';
+    Object.assign(catalog.items[5], { image: 'https://shop.example/5.jpg', price: { amount: 20, currency: 'EUR' }, salePrice: { amount: 15, currency: 'EUR' } });
+    files.set(`${BASE}catalog.json`, new TextEncoder().encode(JSON.stringify(catalog)).buffer);
+    const { engine } = await started(files);
+    const trending = await engine.recommend({ surface: 'trending', k: 20 });
+    expect(trending.items.filter((it) => Number(it.id.split('-')[1]) >= 5 && Number(it.id.split('-')[1]) < 10)).toHaveLength(1);
+    await viewAll(engine, ['it-1', 'it-6']);
+    const forYou = await engine.recommend({ surface: 'for-you', k: 8 });
+    expect(forYou.items.length).toBeGreaterThan(0);
+    expect(forYou.items.map((it) => it.id).filter((id) => catalog.items.find((c) => c.id === id)?.group === 'racer')).toEqual([]);
+    const byv = await engine.recommend({ surface: 'because-you-viewed', itemId: 'it-7', k: 8 });
+    expect(byv.items.some((it) => ['it-5', 'it-6', 'it-8', 'it-9'].includes(it.id))).toBe(false);
+    const other = await engine.recommend({ surface: 'because-you-viewed', itemId: 'it-2', k: 12 });
+    expect(other.items.filter((it) => ['it-5', 'it-6', 'it-7', 'it-8', 'it-9'].includes(it.id)).length).toBeLessThanOrEqual(1);
+    await viewAll(engine, ['it-5']);
+    const card = (await engine.recommend({ surface: 'recently-viewed', k: 3 })).items[0];
+    expect(card.id).toBe('it-5');
+    expect(card.image).toBe('https://shop.example/5.jpg');
+    expect(card.salePrice).toEqual({ amount: 15, currency: 'EUR' });
+    expect('group' in card).toBe(false);
+  });
+
   it('pausing personalisation records nothing and serves non-personal lists, across restarts, until resumed', async () => {
     const first = await started(undefined, 'cpu', 'paused');
     await viewAll(first.engine, ['it-1', 'it-2']);
