@@ -17,5 +17,5 @@ const engine = createEngine({
 
 expose(engine);
 
-/** The API the page reaches through `src/ui/worker-bridge.ts`. */
+/** The API the page reaches through `src/client/worker-bridge.ts`. */
 export type EngineApi = typeof engine;

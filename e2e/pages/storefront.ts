@@ -8,6 +8,11 @@ import { Carousel } from './carousel';
  * line, carousels, and the typed QA hook (`window.__shelfwise`).
  */
 export class Storefront {
+  /**
+   * The engine status indicator in the page's corner (`data-testid="engine-status"`): its word is
+   * the `status` role; its text also holds the diagnostics ("Backend: …" and why), which stay in
+   * the DOM, hidden, until the indicator is clicked or the page is opened with `?diagnostics=1`.
+   */
   readonly statusLine: Locator;
   readonly searchBox: Locator;
   readonly cartLink: Locator;

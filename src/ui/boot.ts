@@ -3,7 +3,7 @@
  * worker's script, the manifest and its starter list travel while the app's code (most of the
  * page's bytes) is still arriving; on a phone link that is most of the first carousel's wait.
  */
-import { startEngine } from './worker-bridge';
+import { startEngine } from '../client/worker-bridge';
 
 void startEngine();
 void import('./main');

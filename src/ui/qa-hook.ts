@@ -11,7 +11,7 @@ import { cartStore } from './features/cart/cart-store';
 import { recommendRequest } from './features/carousel/use-recommendations';
 import { timings } from './features/carousel/timings';
 import type { ShelfwiseQaHook } from './qa-hook-api';
-import { engine, engineStatusStore, killWorkerForTest, offerStatus, startEngine } from './worker-bridge';
+import { engine, engineStatusStore, killWorkerForTest, offerStatus, startEngine } from '../client/worker-bridge';
 
 declare global {
   interface Window {

@@ -2,15 +2,18 @@
  * `<shelfwise-carousel surface="for-you" limit="8">`: one recommendation surface in an open
  * shadow root, in plain DOM (no framework on the host page). Inside, the storefront's QA contract:
  * a `role="region"` element with `data-surface` and `aria-label`, cards with `data-item-id`, a
- * link named by the product title, and the reason in `[data-reason]`.
+ * link named by the product title, the price in `[data-price]` and the reason in `[data-reason]`.
+ * A card shows the item's image (lazy, in a fixed box, `alt` = the title) or, without one or when
+ * it fails to load, the initials tile.
  *
  * While the first list loads, placeholder cards of the final size hold the space; later lists
  * replace the cards in place (no flash, focus kept on the same product). An empty list or a
  * failure hides the element (`:state(empty)` / `:state(error)`) after a `[shelfwise]` warning.
  */
 import type { RecommendationList, RecommendedItem, RecommendRequest, Surface } from '../shared/protocol';
-import { initials } from '../ui/features/carousel/tile-text';
-import { carouselRequest, DEFAULT_LIMIT, productHref } from './config';
+import { priceDisplay, safeLink } from '../client/product-format';
+import { initials } from '../client/tile-text';
+import { cardHref, carouselRequest, DEFAULT_LIMIT } from './config';
 import { settleLatest, warn, type SettlingView, type WidgetController } from './controller';
 import { carouselSheet } from './styles';
 
@@ -47,7 +50,58 @@ function guard(reaction: () => void): void {
 
 /** What is on screen, to skip re-rendering an unchanged list (and keep the scroll position). */
 function signature(list: RecommendationList, heading: string): string {
-  return JSON.stringify([heading, list.personal, list.items.map((i) => [i.id, i.reason.kind, i.reason.text])]);
+  return JSON.stringify([heading, list.personal, list.items.map((i) => [i.id, i.reason.kind, i.reason.text, i.image, i.url, i.price, i.salePrice])]);
+}
+
+/** The initials tile, in place of a picture (decorative: the title is the card's text). */
+function tile(title: string): HTMLSpanElement {
+  const node = el('span', 'tile');
+  node.setAttribute('aria-hidden', 'true');
+  const letters = el('span', 'tile__initials', '');
+  letters.textContent = initials(title);
+  node.append(letters);
+  return node;
+}
+
+/**
+ * The card's picture box (fixed size, so nothing moves as the image arrives): the item's image,
+ * lazily loaded and decoded off the main thread, swapped for the tile if it fails to load.
+ */
+export function cardMedia(item: Pick<RecommendedItem, 'title' | 'image'>): HTMLSpanElement {
+  const media = el('span', 'media');
+  const src = safeLink(item.image);
+  if (!src) {
+    media.append(tile(item.title));
+    return media;
+  }
+  const img = el('img', 'image');
+  img.alt = item.title;
+  img.loading = 'lazy';
+  img.decoding = 'async';
+  // Before `src`: an image that fails at once still reaches the handler.
+  img.addEventListener('error', () => media.replaceChildren(tile(item.title)), { once: true });
+  img.src = src;
+  media.append(img);
+  return media;
+}
+
+/** The price to pay and, during a sale, the regular price struck through ("was …" to a screen reader). */
+function priceLine(item: RecommendedItem): HTMLSpanElement | undefined {
+  const price = priceDisplay(item);
+  if (!price) return undefined;
+  const line = el('span', 'price');
+  line.dataset.price = price.was ? 'sale' : 'regular';
+  const now = el('span', price.was ? 'price__now price__now--sale' : 'price__now', 'price-now');
+  now.textContent = price.now;
+  line.append(now);
+  if (price.was) {
+    const was = el('s', 'price__was', 'price-was');
+    const hidden = el('span', 'sr-only', '');
+    hidden.textContent = 'was ';
+    was.append(hidden, price.was);
+    line.append(' ', was);
+  }
+  return line;
 }
 
 /** Defines `<shelfwise-carousel>` bound to one controller (once per page). */
@@ -211,30 +265,34 @@ export function defineCarouselElement(controller: WidgetController, registry: Cu
     private renderCards(items: RecommendedItem[]): void {
       // Keep keyboard focus on the same product across an update.
       const focused = (this.shadowRoot?.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-item-id]')?.dataset.itemId;
-      const cards = items.map((item) => this.card(item));
+      const cards = items.map((item, i) => this.card(item, i));
       this.track.replaceChildren(...cards);
       if (focused) cards.find((c) => c.dataset.itemId === focused)?.querySelector('a')?.focus({ preventScroll: true });
     }
 
-    private card(item: RecommendedItem): HTMLLIElement {
+    private card(item: RecommendedItem, position: number): HTMLLIElement {
       const li = el('li', 'card');
       li.dataset.itemId = item.id;
       const link = el('a', 'link');
-      link.href = productHref(controller.config.productUrl, item.id, document.baseURI);
-      const tile = el('span', 'tile');
-      tile.setAttribute('aria-hidden', 'true');
-      const letters = el('span', 'tile__initials', '');
-      letters.textContent = initials(item.title);
-      tile.append(letters);
+      link.href = cardHref(controller.config.productUrl, item, document.baseURI);
       // Titles are catalogue text: always textContent, never HTML.
       const title = el('span', 'card__title', 'title');
       title.textContent = item.title;
-      link.append(tile, title);
+      // Named by the title alone, not "title title" with the image's alt (ids are per shadow root).
+      title.id = `title-${position}`;
+      link.setAttribute('aria-labelledby', title.id);
+      link.append(cardMedia(item), title);
       li.append(link);
-      if (item.category) {
-        const category = el('span', 'category');
-        category.textContent = item.category;
-        li.append(category);
+      const price = priceLine(item);
+      if (price || item.category) {
+        const meta = el('span', 'meta');
+        if (price) meta.append(price);
+        if (item.category) {
+          const category = el('span', 'category');
+          category.textContent = item.category;
+          meta.append(category);
+        }
+        li.append(meta);
       }
       const reason = el('p', 'reason');
       reason.dataset.reason = item.reason.kind;
@@ -250,8 +308,8 @@ export function defineCarouselElement(controller: WidgetController, registry: Cu
       const cards = Array.from({ length: Math.min(count, 8) }, () => {
         const li = el('li', 'card placeholder', 'card placeholder');
         li.setAttribute('aria-hidden', 'true');
-        const tile = el('span', 'tile', '');
-        li.append(tile, el('span', 'bar', ''), el('span', 'bar bar--short', ''));
+        const media = el('span', 'media', '');
+        li.append(media, el('span', 'bar', ''), el('span', 'bar bar--short', ''));
         return li;
       });
       this.track.replaceChildren(...cards);

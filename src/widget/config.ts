@@ -3,7 +3,8 @@
  * host page) and of each `<shelfwise-carousel>`. Pure functions without DOM types, so Node tests
  * cover them.
  */
-import { BACKENDS, SURFACES, type BackendName, type EngineConfig, type RecommendRequest, type Surface } from '../shared/protocol';
+import { safeLink } from '../client/product-format';
+import { BACKENDS, SURFACES, type BackendName, type CatalogItem, type EngineConfig, type RecommendRequest, type Surface } from '../shared/protocol';
 
 /** What a merchant may put on the script tag (`data-catalog`, `data-model`, ...). */
 export interface WidgetConfig {
@@ -13,8 +14,11 @@ export interface WidgetConfig {
   modelUrl: string;
   /** Absolute URL of the merchant's rules (`data-merchant`); none: the defaults. */
   merchantUrl?: string;
-  /** Product link pattern; `{id}` is replaced by the URL-encoded item id. */
-  productUrl: string;
+  /**
+   * The merchant's product link pattern (`data-product-url`); `{id}` is replaced by the URL-encoded
+   * item id. It overrides the items' own `url`; without either, cards link to DEFAULT_PRODUCT_URL.
+   */
+  productUrl?: string;
   /** Forces a tfjs backend (QA, benchmarks); the engine chooses without it. */
   backend?: BackendName;
 }
@@ -34,8 +38,8 @@ export function readConfig(data: ScriptData, baseUri: string): WidgetConfig {
   const config: WidgetConfig = {
     catalogUrl: new URL(data.catalog?.trim() || DEFAULT_CATALOG, baseUri).href,
     modelUrl: new URL(data.model?.trim() || DEFAULT_MODEL, baseUri).href,
-    productUrl: data.productUrl?.includes('{id}') ? data.productUrl.trim() : DEFAULT_PRODUCT_URL,
   };
+  if (data.productUrl?.includes('{id}')) config.productUrl = data.productUrl.trim();
   const merchant = data.merchant?.trim();
   if (merchant) config.merchantUrl = new URL(merchant, baseUri).href;
   const backend = data.backend?.trim();
@@ -62,6 +66,25 @@ export function productHref(pattern: string, itemId: string, baseUri: string): s
   const fill = (p: string) => new URL(p.replaceAll('{id}', encodeURIComponent(itemId)), baseUri);
   const url = fill(pattern);
   return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : fill(DEFAULT_PRODUCT_URL).href;
+}
+
+/**
+ * The link of an item's card: the merchant's `data-product-url` pattern when set, else the item's
+ * own `url` from the catalogue when it is http(s) or a path (resolved against the page), else
+ * DEFAULT_PRODUCT_URL.
+ */
+export function cardHref(pattern: string | undefined, item: Pick<CatalogItem, 'id' | 'url'>, baseUri: string): string {
+  if (pattern) return productHref(pattern, item.id, baseUri);
+  const own = safeLink(item.url);
+  if (own) {
+    try {
+      const url = new URL(own, baseUri);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return url.href;
+    } catch {
+      // Not a URL after all: the default link below.
+    }
+  }
+  return productHref(DEFAULT_PRODUCT_URL, item.id, baseUri);
 }
 
 /** The request a carousel's attributes describe, or an error message if they are not valid. */

@@ -1,11 +1,12 @@
 /**
  * The widget's one connection to the recommender engine, shared by every carousel, the marked-
- * element tracker and `window.shelfwise`. It reuses the storefront's worker bridge (lazy worker
- * start, status store) and adds what a page without React needs: revision listeners, the
- * "first carousel on screen → start TensorFlow.js" hand-off, and `whenIdle` for tests.
+ * element tracker and `window.shelfwise`. It uses the worker bridge the storefront uses too
+ * (`src/client/`: lazy worker start, status store) and adds what a page without React needs:
+ * revision listeners, the "first carousel on screen → start TensorFlow.js" hand-off, and
+ * `whenIdle` for tests.
  */
 import type { EngineStatus, EventType, RecommendationList, RecommendRequest, ShopperEventInput, Surface } from '../shared/protocol';
-import { engine, engineStatusStore, errorText, offerStatus, startEngine } from '../ui/worker-bridge';
+import { engine, engineStatusStore, errorText, offerStatus, startEngine } from '../client/worker-bridge';
 import { engineConfig, type WidgetConfig } from './config';
 
 /** Written to the page's performance timeline when the first carousel with cards is painted. */

@@ -25,6 +25,7 @@ export const THEME = /* css */ `  all: initial;
   --_card-bg: var(--shelfwise-card-background, light-dark(#ffffff, #202124));
   --_border: var(--shelfwise-border, light-dark(#dadce0, #3c4043));
   --_skeleton: var(--shelfwise-placeholder, light-dark(#eceef1, #2d2f33));
+  --_sale: var(--shelfwise-sale, light-dark(#b3261e, #f2b8b5));
   --_radius: var(--shelfwise-radius, 0.75em);
   --_gap: var(--shelfwise-gap, 0.75em);
   --_card-width: var(--shelfwise-card-width, clamp(9em, 40cqi, 11.5em));
@@ -81,8 +82,11 @@ ${THEME}  container-type: inline-size;
 /* The whole card is the link's click target; the reason stays selectable text above it. */
 .link::after { content: ""; position: absolute; inset: 0; border-radius: inherit; }
 .link:focus-visible::after { outline: 2px solid var(--_accent); outline-offset: -2px; }
+/* A fixed box whatever it holds (image, tile, placeholder): nothing moves as an image loads. */
+.media { display: block; block-size: 7em; flex: none; overflow: hidden; background: var(--_card-bg); }
+.image { display: block; inline-size: 100%; block-size: 100%; object-fit: contain; }
 .tile {
-  display: grid; place-items: center; block-size: 6.5em; flex: none;
+  display: grid; place-items: center; block-size: 100%;
   background: color-mix(in oklab, var(--_accent) 16%, var(--_card-bg));
   color: var(--_accent); font-weight: 700; letter-spacing: 0.04em;
 }
@@ -92,16 +96,25 @@ ${THEME}  container-type: inline-size;
   display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; line-clamp: 2;
 }
 .link:hover .card__title { text-decoration: underline; }
-.category, .reason {
+.meta, .reason {
   /* 0.75em of the card's font size, like the title, at this smaller size. */
   margin: 0.3em calc(0.75em / 0.8125) 0; font-size: 0.8125em; color: var(--_muted); overflow: hidden; }
-.category { white-space: nowrap; text-overflow: ellipsis; block-size: 1.3em; }
+/* One line: the price, then the category in what room is left. */
+.meta { display: flex; align-items: baseline; gap: 0.5em; white-space: nowrap; block-size: 1.3em; }
+.price { display: flex; flex: none; align-items: baseline; gap: 0.35em; font-variant-numeric: tabular-nums; }
+.price__now { font-weight: 650; color: var(--_text); }
+.price__now--sale { color: var(--_sale); }
+.category { min-width: 0; overflow: hidden; text-overflow: ellipsis; }
+.sr-only {
+  position: absolute; inline-size: 1px; block-size: 1px; overflow: hidden;
+  clip-path: inset(50%); white-space: nowrap;
+}
 .reason {
   position: relative; margin-block: auto 0.9em; block-size: 2.6em;
   display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; line-clamp: 2;
 }
 
-.placeholder .tile, .placeholder .bar { background: var(--_skeleton); color: transparent; }
+.placeholder .media, .placeholder .bar { background: var(--_skeleton); color: transparent; }
 .placeholder .bar { display: block; margin: 0.75em 0.75em 0; block-size: 0.9em; border-radius: 0.3em; }
 .placeholder .bar--short { inline-size: 55%; }
 @media (prefers-reduced-motion: no-preference) {

@@ -6,13 +6,13 @@
  * drives both. Titles and queries are set as text, never as markup.
  */
 import { EVENT_TYPES, type EngineStatus, type Interest, type OutcomeSummary } from '../shared/protocol';
-import { downloadJson } from '../ui/features/your-data/download';
-import { interestLabel, percent } from '../ui/features/your-data/interests';
+import { downloadJson } from '../client/download-json';
+import { interestLabel, percent } from '../client/interest-labels';
 import {
   COUNT_LABEL, eraseControl, EVENT_VERB, exportControl, OUTCOME_COLUMNS, outcomesNote, pauseControl, readSummary, removeInterestControl,
   SURFACE_LABEL, type StoredSummary,
-} from '../ui/features/your-data/summary';
-import { engine } from '../ui/worker-bridge';
+} from '../client/your-data-summary';
+import { engine } from '../client/worker-bridge';
 import { settleLatest, warn, type SettlingView, type WidgetController } from './controller';
 import { yourDataSheet } from './your-data-styles';
 

@@ -31,9 +31,9 @@ describe('network paths in shipped code', () => {
         .filter(({ text }) => !text.startsWith('//') && !text.startsWith('*') && NETWORK.test(text)),
     );
     expect(hits.map(({ file, text }) => `${file}: ${text}`)).toEqual([
+      "src/client/worker-bridge.ts: if (url) void fetch(new URL(url, location.href), { method: 'GET', credentials: 'same-origin' }).then((r) => r.arrayBuffer(), () => undefined);",
       "src/engine/assets.ts: const res = await fetch(url, { method: 'GET', credentials: 'same-origin', cache: opts?.pagePrefetched ? 'force-cache' : 'default' });",
       "src/engine/experiments.ts: const res = await fetch(url, { method: 'POST', body: JSON.stringify(report), headers: { 'content-type': 'text/plain' }, credentials: 'omit', referrerPolicy: 'no-referrer', keepalive: true });",
-      "src/ui/worker-bridge.ts: if (url) void fetch(new URL(url, location.href), { method: 'GET', credentials: 'same-origin' }).then((r) => r.arrayBuffer(), () => undefined);",
     ]);
   });
 
@@ -64,7 +64,7 @@ describe('network paths in shipped code', () => {
     ]);
     expect(startup).toContain('const rulesUrl = config.merchantUrl ? new URL(config.merchantUrl, base).href : undefined;');
     // The page's own GETs are of the engine's manifest and rules URLs, nothing else.
-    const bridge = readFileSync(join(ROOT, 'src/ui/worker-bridge.ts'), 'utf8');
+    const bridge = readFileSync(join(ROOT, 'src/client/worker-bridge.ts'), 'utf8');
     expect(bridge).toContain('for (const url of [cfg.modelUrl, cfg.merchantUrl]) {');
     expect(bridge.match(/prefetchStartFiles\(/g)).toHaveLength(2); // definition + one call
     expect(bridge).toContain('prefetchStartFiles(config);');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interestLabel, percent } from '../../src/ui/features/your-data/interests';
+import { interestLabel, percent } from '../../src/client/interest-labels';
 
 describe('interests shown in "Your data"', () => {
   it('never rounds a present share to 0%, and names each bar with the interest and its share', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { carouselRequest, DEFAULT_LIMIT, engineConfig, MAX_LIMIT, productHref, readConfig } from '../../src/widget/config';
+import { cardHref, carouselRequest, DEFAULT_LIMIT, engineConfig, MAX_LIMIT, productHref, readConfig } from '../../src/widget/config';
 import { readMarking } from '../../src/widget/marking';
 
 const PAGE = 'https://shop.example/games/list.html?sort=new';
@@ -10,11 +10,10 @@ function element(attrs: Record<string, string>): { getAttribute(name: string): s
 }
 
 describe('script tag configuration', () => {
-  it('defaults to the storefront paths, resolved against the page', () => {
+  it('defaults to the storefront paths, resolved against the page, and no product pattern (cards use the items\' own links)', () => {
     expect(readConfig({}, PAGE)).toEqual({
       catalogUrl: 'https://shop.example/catalog.json',
       modelUrl: 'https://shop.example/model/manifest.json',
-      productUrl: '?item={id}',
     });
   });
 
@@ -30,7 +29,7 @@ describe('script tag configuration', () => {
   });
 
   it('ignores a product pattern without {id} and an unknown backend', () => {
-    expect(readConfig({ productUrl: '/product', backend: 'gpu' }, PAGE)).toMatchObject({ productUrl: '?item={id}' });
+    expect(readConfig({ productUrl: '/product', backend: 'gpu' }, PAGE).productUrl).toBeUndefined();
     expect(readConfig({ backend: 'gpu' }, PAGE).backend).toBeUndefined();
   });
 });
@@ -43,6 +42,25 @@ describe('product links', () => {
 
   it('never yields a javascript: link', () => {
     expect(productHref('javascript:alert({id})', 'x', PAGE)).toBe('https://shop.example/games/list.html?item=x');
+  });
+});
+
+describe('card links', () => {
+  it('data-product-url overrides the item\'s own url', () => {
+    expect(cardHref('/p/{id}', { id: 'a', url: 'https://shop.example/products/a' }, PAGE)).toBe('https://shop.example/p/a');
+  });
+
+  it('without a pattern, uses the item\'s http(s) url or path, resolved against the page', () => {
+    expect(cardHref(undefined, { id: 'a', url: 'https://other.example/a?x=1' }, PAGE)).toBe('https://other.example/a?x=1');
+    expect(cardHref(undefined, { id: 'a', url: '/products/a' }, PAGE)).toBe('https://shop.example/products/a');
+  });
+
+  it('falls back to ?item={id} without a url, or for an unsafe one', () => {
+    const fallback = 'https://shop.example/games/list.html?item=a';
+    expect(cardHref(undefined, { id: 'a' }, PAGE)).toBe(fallback);
+    for (const url of ['javascript:alert(1)', 'data:text/html,x', '//evil.example/a', 'ftp://shop.example/a', 'https://shop.example/a b']) {
+      expect(cardHref(undefined, { id: 'a', url }, PAGE), url).toBe(fallback);
+    }
   });
 });
 

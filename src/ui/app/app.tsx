@@ -5,7 +5,7 @@ import { HomePage } from '../features/home/home-page';
 import { ProductPage } from '../features/product/product-page';
 import { SearchBox } from '../features/search/search-box';
 import { SearchPage } from '../features/search/search-page';
-import { EngineStatusLine } from '../features/status/engine-status-line';
+import { EngineStatusIndicator } from '../features/status/engine-status-indicator';
 import { YourDataPage } from '../features/your-data/your-data-page';
 import { Link } from './link';
 import { markAppMounted } from './render-tracker';
@@ -55,7 +55,7 @@ export function App() {
         <Page />
       </main>
       <p className="privacy-note">Your browsing is learned from in this browser only. Nothing you do here is sent to a server.</p>
-      <EngineStatusLine />
+      <EngineStatusIndicator />
     </div>
   );
 }

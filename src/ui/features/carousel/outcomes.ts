@@ -4,7 +4,7 @@
  */
 import type { Surface } from '../../../shared/protocol';
 import { trackActivity } from '../../app/activity';
-import { engine, errorText } from '../../worker-bridge';
+import { engine, errorText } from '../../../client/worker-bridge';
 
 /** A list of cards was committed to the DOM (once per new content of a mounted carousel). */
 export function noteImpressions(surface: Surface, itemIds: string[]): void {

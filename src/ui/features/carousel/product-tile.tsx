@@ -1,6 +1,6 @@
 import type { CSSProperties } from 'react';
 
-import { initials, tileColour } from './tile-text';
+import { initials, tileColour } from '../../../client/tile-text';
 
 /** A decorative tile (see tile-text.ts); the title is rendered as text beside it. */
 export function ProductTile({ title, category, size = 'md' }: { title: string; category?: string; size?: 'md' | 'lg' }) {

@@ -4,7 +4,7 @@
  */
 import type { ShelfwiseTimings } from '../../qa-hook-api';
 import { trackActivity } from '../../app/activity';
-import { engine, errorText } from '../../worker-bridge';
+import { engine, errorText } from '../../../client/worker-bridge';
 
 export const FIRST_CAROUSEL_MARK = 'shelfwise:first-carousel';
 export const FIRST_PERSONAL_CAROUSEL_MARK = 'shelfwise:first-personal-carousel';

@@ -6,9 +6,9 @@
  */
 import { useEffect, useId, useSyncExternalStore } from 'react';
 import type { RecommendationList, RecommendRequest, Surface } from '../../../shared/protocol';
-import { createStore } from '../../app/create-store';
+import { createStore } from '../../../client/create-store';
 import { registerList, reportCommitted, unregisterList } from '../../app/render-tracker';
-import { engine, engineStatusStore, errorText } from '../../worker-bridge';
+import { engine, engineStatusStore, errorText } from '../../../client/worker-bridge';
 
 export interface RecommendationsState {
   list?: RecommendationList;

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import type { CatalogItem } from '../../../shared/protocol';
 import { Link } from '../../app/link';
-import { errorText } from '../../worker-bridge';
+import { errorText } from '../../../client/worker-bridge';
 import { Carousel } from '../carousel/carousel';
-import { ProductTile } from '../carousel/product-tile';
+import { ProductMedia } from '../carousel/product-media';
+import { ProductPrice } from '../carousel/product-price';
 import { useRecommendations } from '../carousel/use-recommendations';
 import { checkout, removeFromCart, useCart } from './cart-store';
 
@@ -48,11 +49,12 @@ export function CartPage() {
           <ul className="cart__list" aria-label="Items in your cart">
             {cart.map((item) => (
               <li key={item.id} className="cart__item" data-item-id={item.id}>
-                <ProductTile title={item.title} category={item.category} />
+                <ProductMedia item={item} size="sm" />
                 <div className="cart__info">
                   <Link to={{ name: 'product', itemId: item.id }} className="cart__title">
                     {item.title}
                   </Link>
+                  <ProductPrice item={item} className="cart__price" />
                   {item.category ? <span className="card__category">{item.category}</span> : null}
                 </div>
                 <button type="button" className="button button--quiet" onClick={() => removeFromCart(item.id)} aria-label={`Remove ${item.title}`}>

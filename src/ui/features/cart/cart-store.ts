@@ -4,9 +4,9 @@
  */
 import { useSyncExternalStore } from 'react';
 import type { CatalogItem } from '../../../shared/protocol';
-import { createStore } from '../../app/create-store';
+import { createStore } from '../../../client/create-store';
 import { trackActivity } from '../../app/activity';
-import { engine } from '../../worker-bridge';
+import { engine } from '../../../client/worker-bridge';
 
 const KEY = 'shelfwise:cart';
 

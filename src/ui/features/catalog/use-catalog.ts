@@ -4,9 +4,9 @@
  */
 import { useEffect, useSyncExternalStore } from 'react';
 import type { CatalogItem } from '../../../shared/protocol';
-import { createStore } from '../../app/create-store';
+import { createStore } from '../../../client/create-store';
 import { trackActivity } from '../../app/activity';
-import { engine, engineStatusStore, errorText } from '../../worker-bridge';
+import { engine, engineStatusStore, errorText } from '../../../client/worker-bridge';
 
 export interface Loadable<T> {
   data?: T;

@@ -1,7 +1,7 @@
 import { useSyncExternalStore, type ReactNode } from 'react';
 import type { Surface } from '../../../shared/protocol';
 import { Link } from '../../app/link';
-import { engineStatusStore } from '../../worker-bridge';
+import { engineStatusStore } from '../../../client/worker-bridge';
 import { Carousel } from '../carousel/carousel';
 import { useRecommendations } from '../carousel/use-recommendations';
 import { useCategories } from '../catalog/use-catalog';

@@ -5,8 +5,8 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import type { ActiveExperiment } from '../../../shared/protocol';
 import { trackActivity } from '../../app/activity';
-import { createStore } from '../../app/create-store';
-import { engine, engineStatusStore, errorText } from '../../worker-bridge';
+import { createStore } from '../../../client/create-store';
+import { engine, engineStatusStore, errorText } from '../../../client/worker-bridge';
 
 const experimentStore = createStore<{ at?: string; experiment?: ActiveExperiment }>({});
 

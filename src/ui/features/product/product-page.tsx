@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import type { CatalogItem } from '../../../shared/protocol';
 import { Link } from '../../app/link';
-import { errorText } from '../../worker-bridge';
+import { errorText } from '../../../client/worker-bridge';
 import { addToCart, buyNow, useCart } from '../cart/cart-store';
 import { Carousel } from '../carousel/carousel';
-import { ProductTile } from '../carousel/product-tile';
+import { ProductMedia } from '../carousel/product-media';
+import { ProductPrice } from '../carousel/product-price';
 import { useRecommendations } from '../carousel/use-recommendations';
 import { useItem } from '../catalog/use-catalog';
 import { useRecordView } from './record-view';
@@ -63,7 +64,7 @@ export function ProductPage({ itemId, visit }: { itemId: string; visit: number }
   return (
     <div className="page page--product">
       <article className="product" data-item-id={product.id}>
-        <ProductTile title={product.title} category={product.category} size="lg" />
+        <ProductMedia item={product} size="lg" />
         <div className="product__body">
           {product.category ? (
             <Link to={{ name: 'search', query: '', category: product.category, page: 1 }} className="product__category">
@@ -71,6 +72,8 @@ export function ProductPage({ itemId, visit }: { itemId: string; visit: number }
             </Link>
           ) : null}
           <h1 className="product__title">{product.title}</h1>
+          {product.brand ? <p className="product__brand">{product.brand}</p> : null}
+          <ProductPrice item={product} className="product__price" />
           <Actions item={product} />
         </div>
       </article>

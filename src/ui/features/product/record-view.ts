@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { trackActivity } from '../../app/activity';
-import { engine, errorText } from '../../worker-bridge';
+import { engine, errorText } from '../../../client/worker-bridge';
 
 /** Visits already recorded: effects may run twice (StrictMode), a visit counts once. */
 const recordedVisits = new Set<number>();

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { trackActivity } from '../../app/activity';
 import { navigate, routeHref, useLocation } from '../../app/router';
-import { engine, errorText } from '../../worker-bridge';
+import { engine, errorText } from '../../../client/worker-bridge';
 
 /** Header search: records a `search` event (on this device) and opens the results. */
 export function SearchBox() {

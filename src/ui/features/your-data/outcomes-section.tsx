@@ -5,9 +5,9 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import type { OutcomeSummary } from '../../../shared/protocol';
 import { trackActivity } from '../../app/activity';
-import { createStore } from '../../app/create-store';
-import { engine, engineStatusStore, errorText } from '../../worker-bridge';
-import { OUTCOME_COLUMNS as COLUMNS, outcomesNote, SURFACE_LABEL } from './summary';
+import { createStore } from '../../../client/create-store';
+import { engine, engineStatusStore, errorText } from '../../../client/worker-bridge';
+import { OUTCOME_COLUMNS as COLUMNS, outcomesNote, SURFACE_LABEL } from '../../../client/your-data-summary';
 
 // Kept here rather than in styles.css: the table is this section's alone. Numbers align right.
 const TABLE = { width: '100%', borderCollapse: 'collapse', fontVariantNumeric: 'tabular-nums' } as const;

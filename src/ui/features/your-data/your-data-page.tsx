@@ -2,12 +2,13 @@ import { useId } from 'react';
 import type { EventType, Interest } from '../../../shared/protocol';
 import { EVENT_TYPES } from '../../../shared/protocol';
 import { Link } from '../../app/link';
-import { interestLabel, percent } from './interests';
+import { interestLabel, percent } from '../../../client/interest-labels';
+import { EngineDiagnostics, useEngineStatus } from '../status/engine-diagnostics';
 import { OutcomesSection } from './outcomes-section';
 import {
   askToErase, cancelErase, eraseMyData, exportMyData, removeInterest, setPaused, usePanel, usePaused, useYourData,
 } from './your-data-store';
-import { COUNT_LABEL, EVENT_VERB, type RecentEvent, type StoredSummary } from './summary';
+import { COUNT_LABEL, EVENT_VERB, type RecentEvent, type StoredSummary } from '../../../client/your-data-summary';
 
 function Counts({ summary }: { summary?: StoredSummary }) {
   return (
@@ -138,6 +139,19 @@ function Controls() {
   );
 }
 
+/** The engine's details (backend, timings, events kept), for the curious and for QA. */
+function EngineSection() {
+  const status = useEngineStatus();
+  return (
+    <section className="your-data__section" aria-labelledby="your-data-engine">
+      <h2 id="your-data-engine" className="section-title">
+        How recommendations run in this browser
+      </h2>
+      <EngineDiagnostics status={status} />
+    </section>
+  );
+}
+
 /** The shopper's "Your data" panel (`?view=data`): what is stored, what was learned, and controls. */
 export function YourDataPage() {
   const data = useYourData();
@@ -181,6 +195,7 @@ export function YourDataPage() {
           <p className="your-data__empty">No activity recorded.</p>
         ) : null}
       </section>
+      <EngineSection />
     </div>
   );
 }

@@ -5,11 +5,11 @@
  */
 import { useEffect, useSyncExternalStore } from 'react';
 import { trackActivity } from '../../app/activity';
-import { createStore } from '../../app/create-store';
-import { engine, engineStatusStore, errorText, offerStatus } from '../../worker-bridge';
+import { createStore } from '../../../client/create-store';
+import { engine, engineStatusStore, errorText, offerStatus } from '../../../client/worker-bridge';
 import { cartStore } from '../cart/cart-store';
-import { downloadJson } from './download';
-import { eraseControl, exportControl, pauseControl, readSummary, removeInterestControl, type StoredSummary } from './summary';
+import { downloadJson } from '../../../client/download-json';
+import { eraseControl, exportControl, pauseControl, readSummary, removeInterestControl, type StoredSummary } from '../../../client/your-data-summary';
 import type { Interest } from '../../../shared/protocol';
 
 export interface YourDataState {

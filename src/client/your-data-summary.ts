@@ -4,7 +4,7 @@
  * functions over the engine API (no React), shared by the storefront's panel and the widget's
  * `<shelfwise-your-data>`; each control resolves to the message the panel shows.
  */
-import { EVENT_TYPES, type CatalogItem, type EventType, type ExportedData, type Interest, type OutcomeSummary, type ShopperEvent, type Surface } from '../../../shared/protocol';
+import { EVENT_TYPES, type CatalogItem, type EventType, type ExportedData, type Interest, type OutcomeSummary, type ShopperEvent, type Surface } from '../shared/protocol';
 
 /** The engine methods the summary reads. */
 export interface SummaryApi {

@@ -9,7 +9,7 @@ import * as Comlink from 'comlink';
 import type { EngineApi } from '../../workers/recommender.worker';
 import type { BackendName, EngineConfig, EngineStatus } from '../shared/protocol';
 import { BACKENDS } from '../shared/protocol';
-import { createStore } from './app/create-store';
+import { createStore } from './create-store';
 
 export type Engine = Comlink.Remote<EngineApi>;
 

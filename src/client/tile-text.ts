@@ -1,7 +1,7 @@
 /**
- * What a product tile shows in place of an image (the catalogue has none): a colour derived from
- * the category and title, and the title's initials. Framework-free, shared by the React
- * storefront and the merchant widget.
+ * What a product tile shows in place of an image (an item without one, or an image that failed to
+ * load): a colour derived from the category and title, and the title's initials. Framework-free,
+ * shared by the React storefront and the merchant widget.
  */
 
 /** FNV-1a: a stable small hash, so a product keeps its colour across visits. */

@@ -2,7 +2,7 @@
  * How "Your data" words the interests the engine learned (see `core/interests.ts`): whole percents
  * and the bars' accessible names, part of the QA contract.
  */
-import type { Interest } from '../../../shared/protocol';
+import type { Interest } from '../shared/protocol';
 
 /** "45%": whole percent, never "0%" for an interest that is present. */
 export function percent(share: number): string {
