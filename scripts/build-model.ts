@@ -1,37 +1,69 @@
 /**
- * Builds the demo catalogue and base model from a dataset folder (docs/evaluation-protocol.md):
+ * Builds a catalogue and base model, from the evaluation's dataset folder or from a shop's own
+ * product feed and events export:
  *
- *   npx tsx scripts/build-model.ts --data ../shared/data/amazon-videogames --out public [--dim 64]
- *     [--epochs 10] [--alpha0 0.03] [--lambda 0.003] [--nu 1] [--k 20] [--seed 42] [--cg-steps 3]
- *     [--fusion-from eval/amazon-videogames-main.json]
+ *   npm run build:model -- --data ../shared/data/amazon-videogames --out public [--fusion-from eval/amazon-videogames-main.json]
+ *   npm run build:model -- --products FEED --events FILE --out DIR [--products-format gmc-tsv|gmc-xml|shopify-csv|shelfwise-json]
+ *     [--currency EUR] [--events-format csv|jsonl] [--events-shopper-column C] [--events-item-column C] [--events-time-column C] [--events-type-column C]
+ *     [--default-type purchase] [--trending-days 14] [--report FILE.json]
+ *   model options: [--dim 64] [--epochs 10] [--alpha0 0.03] [--lambda 0.003] [--nu 1] [--k 20] [--seed 42] [--cg-steps 3]
  *
- * Trains on ALL users (this is the shipped base model; the evaluation trains its own on training
- * users only) and writes `<out>/catalog.json` and `<out>/model/` (the manifest and the files it lists; see
+ * Trains on ALL shoppers (this is the shipped base model; the evaluation trains its own on training
+ * shoppers only) and writes `<out>/catalog.json` and `<out>/model/` (the manifest and the files it lists; see
  * `src/core/model-codec.ts`). Binary files are little-endian; output is deterministic for a fixed seed
- * (set SOURCE_DATE_EPOCH to fix `createdAt` too).
+ * (set SOURCE_DATE_EPOCH to fix `createdAt` too). Nothing is written until everything has been read and trained.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSequences, parseDataset } from '../src/core/dataset';
 import { categoryOf, inferCategoriesFromNeighbours } from '../src/core/category';
-import { DEFAULT_BASE_MODEL_OPTIONS, trainBaseModel } from '../src/core/base-model';
+import { DEFAULT_BASE_MODEL_OPTIONS, trainBaseModel, type BaseModel } from '../src/core/base-model';
+import { groupsByTitle } from '../src/core/title-groups';
+import { EVENT_TYPES, recentTrending, timedSequences } from '../src/core/shop-events';
 import { validateCatalog, type CatalogFile } from '../src/shared/catalog';
 import { DEFAULT_FUSION, type FusionWeights } from '../src/shared/model-manifest';
+import type { CatalogItem } from '../src/shared/protocol';
 import { describeTraining, serializeModel } from './lib/model-files';
+import { readShop, SHOP_OPTIONS, shopFilesFromArgs } from './lib/shop-input';
 
+/** What a build trains on, from either kind of input. */
+interface TrainingInput {
+  /** Short name for the model version (`vg`, or the shop folder's name). */
+  name: string;
+  items: CatalogItem[];
+  /** Per item, the text that places items without history (title, or title + brand + type + description). */
+  texts: string[];
+  sequences: Int32Array[];
+  /** One sentence on the data, for the manifest's `source` and the catalogue's. */
+  describe: string;
+  catalogSource: string;
+  /** Replaces the model's trending (a shop's export has times: its last days trend). */
+  trending?: Float32Array;
+  /** Completes the catalogue once the model is trained (the demo infers categories from neighbours). */
+  finishCatalog?: (model: BaseModel) => CatalogItem[];
+  /** Figures for the build report. */
+  report: Record<string, unknown>;
+}
 
-function main(): void {
+const USAGE =
+  'usage: npm run build:model -- --products FEED --events FILE --out DIR   (a shop)\n' +
+  '       npm run build:model -- --data DATASET_DIR --out DIR               (the evaluation format)\n' +
+  'see the header of scripts/build-model.ts for every option';
+
+async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      data: { type: 'string' }, out: { type: 'string', default: 'public' },
+      ...SHOP_OPTIONS, data: { type: 'string' }, out: { type: 'string', default: 'public' },
+      'trending-days': { type: 'string' }, report: { type: 'string' }, name: { type: 'string' },
       dim: { type: 'string' }, epochs: { type: 'string' }, alpha0: { type: 'string' }, lambda: { type: 'string' },
       nu: { type: 'string' }, k: { type: 'string' }, seed: { type: 'string' }, 'cg-steps': { type: 'string' },
       'fusion-from': { type: 'string' },
     },
   });
-  if (!values.data) {
-    console.error('usage: npx tsx scripts/build-model.ts --data <dataset folder> --out <public folder> [--dim 64]');
+  const shop = values.products !== undefined || values.events !== undefined;
+  if ((values.data === undefined) === !shop || (shop && (!values.products || !values.events))) {
+    console.error(USAGE);
     process.exit(2);
   }
   const num = (v: string | undefined, name: string): number | undefined => {
@@ -52,59 +84,42 @@ function main(): void {
     seed: num(values.seed, 'seed') ?? defaults.seed,
     cgSteps: num(values['cg-steps'], 'cg-steps') ?? defaults.cgSteps,
   };
-  const dataDir = resolve(values.data);
   const outDir = resolve(values.out!);
   const modelDir = join(outDir, 'model');
   const t0 = Date.now();
   const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
+  const log = (text: string) => console.log(`[${secs()} s] ${text}`);
 
-  const { interactions, items } = parseDataset(
-    { text: readFileSync(join(dataDir, 'interactions.csv'), 'utf8'), fileName: 'interactions.csv' },
-    { text: readFileSync(join(dataDir, 'items.csv'), 'utf8'), fileName: 'items.csv' },
-  );
-  // All users, including short histories: every interaction teaches the item side something.
-  const sequences = buildSequences(interactions, 1);
-  const nItems = items.nItems;
-  console.log(`[${secs()} s] read ${interactions.count} interactions, ${interactions.nUsers} users, ${nItems} items`);
+  const input = values.data
+    ? fromDataset(resolve(values.data))
+    : await fromShop({
+      ...shopFilesFromArgs(values),
+      trendingDays: num(values['trending-days'], 'trending-days') ?? 14,
+      name: values.name ?? basename(outDir),
+    }, log);
+  const nItems = input.items.length;
 
-  // Model.
-  const model = trainBaseModel(sequences, nItems, {
-    ...opts,
-    onProgress: (stage, detail) => console.log(`[${secs()} s] ${stage}: ${detail}`),
-  }, items.titles);
-  // Catalogue: the platform from the title, else from what the item is bought with.
-  const datasetName = basename(dataDir);
-  const fromTitles = items.titles.map((title) => categoryOf(title));
-  const categories = inferCategoriesFromNeighbours(fromTitles, model.cooc.index, model.cooc.weight, model.k);
-  const counts = new Map<string, number>();
-  for (const c of categories) counts.set(c, (counts.get(c) ?? 0) + 1);
-  const catalog: CatalogFile = {
-    format: 'shelfwise-catalog',
-    version: 1,
-    source: `${datasetName} (items.csv; category = platform named in the title, else the majority platform of its co-occurrence neighbours)`,
-    items: items.titles.map((title, i) => ({ id: `vg-${i}`, title, category: categories[i] })),
-  };
-  validateCatalog(catalog);
-  mkdirSync(modelDir, { recursive: true });
+  const model = trainBaseModel(input.sequences, nItems, { ...opts, onProgress: (stage, detail) => log(`${stage}: ${detail}`) }, input.texts);
+  if (input.trending) model.trending = input.trending;
+  const catalog: CatalogFile = validateCatalog({
+    format: 'shelfwise-catalog', version: 1, source: input.catalogSource, items: input.finishCatalog?.(model) ?? input.items,
+  });
   const catalogBytes = Buffer.from(JSON.stringify(catalog));
-  writeFileSync(join(outDir, 'catalog.json'), catalogBytes);
-  const other = counts.get('Other') ?? 0;
-  const titleOther = fromTitles.filter((c) => c === 'Other').length;
-  console.log(`[${secs()} s] catalog.json: ${nItems} items, ${kb(catalogBytes.length)}; category from title ${(100 * (1 - titleOther / nItems)).toFixed(1)}%, with neighbours ${(100 * (1 - other / nItems)).toFixed(1)}%`);
-  console.log('  ' + [...counts].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', '));
+  const groups = new Set(catalog.items.map((it) => it.group).filter((g) => g !== undefined)).size;
+  log(`catalog.json: ${nItems} items (${groups} variant groups), ${kb(catalogBytes.length)}`);
 
   // Fusion weights tuned on validation users by an evaluation run (`npm run eval -- --out F`).
   const fusion = values['fusion-from'] ? fusionFrom(values['fusion-from']) : DEFAULT_FUSION;
   console.log(`  fusion weights${values['fusion-from'] ? ` (from ${values['fusion-from']})` : ' (defaults)'}: ${JSON.stringify(fusion)}`);
   const created = process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : new Date();
   const { manifest, files } = serializeModel(model, catalog.items, {
-    version: `vg-${created.toISOString().slice(0, 10).replaceAll('-', '')}-d${model.dim}`,
+    version: `${input.name}-${created.toISOString().slice(0, 10).replaceAll('-', '')}-d${model.dim}`,
     createdAt: created.toISOString(),
-    source:
-      `${datasetName}: ${interactions.count} interactions of ${interactions.nUsers} users (all users; per-user sequences ` +
-      `ordered by position, repeats removed). ${describeTraining(model)}`,
+    source: `${input.describe} ${describeTraining(model)}`,
     fusion,
   });
+  mkdirSync(modelDir, { recursive: true });
+  writeFileSync(join(outDir, 'catalog.json'), catalogBytes);
   // The previous model's files go: names carry their hash, so stale ones would pile up.
   for (const f of readdirSync(modelDir)) if (!files.has(f)) rmSync(join(modelDir, f));
   let total = catalogBytes.length;
@@ -120,8 +135,86 @@ function main(): void {
     console.log(`  ${path.padEnd(34)} ${kb(bytes.length).padStart(10)}${entry ? `  ${entry.dtype} [${entry.shape}]` : ''}`);
   }
   console.log(`  ${manifest.shards.files.length} neighbour shards of ${manifest.shards.rowsPerShard} rows (${manifest.shards.indexDtype} ids, uint8 weights) ${kb(shardBytes).padStart(10)}`);
-  console.log(`[${secs()} s] wrote ${outDir}/catalog.json and ${modelDir}/ (manifest ${manifest.version}); total ${kb(total)}`);
+  log(`wrote ${outDir}/catalog.json and ${modelDir}/ (manifest ${manifest.version}); total ${kb(total)}`);
   console.log(`  timing: ${Object.entries(model.timing).map(([s, t]) => `${s} ${t.toFixed(1)} s`).join(', ')}`);
+  const withoutHistory = model.popularity.reduce((n, p) => n + (p > 0 ? 0 : 1), 0);
+  const report = {
+    ...input.report,
+    items: nItems, variantGroups: groups, itemsWithoutHistory: withoutHistory,
+    model: { version: manifest.version, bytes: total }, seconds: Number(secs()), timing: model.timing,
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  console.log(`  items without history (placed by their text): ${withoutHistory}; peak memory ${report.peakRssMB} MB`);
+  if (values.report) writeFileSync(values.report, JSON.stringify(report, null, 2) + '\n');
+}
+
+/** The evaluation's dataset folder (docs/evaluation-protocol.md): the demo shop. */
+function fromDataset(dataDir: string): TrainingInput {
+  const { interactions, items } = parseDataset(
+    { text: readFileSync(join(dataDir, 'interactions.csv'), 'utf8'), fileName: 'interactions.csv' },
+    { text: readFileSync(join(dataDir, 'items.csv'), 'utf8'), fileName: 'items.csv' },
+  );
+  // All users, including short histories: every interaction teaches the item side something.
+  const sequences = buildSequences(interactions, 1);
+  console.log(`read ${interactions.count} interactions, ${interactions.nUsers} users, ${items.nItems} items`);
+  const datasetName = basename(dataDir);
+  const entries = items.titles.map((title, i) => ({ id: `vg-${i}`, title }));
+  // No variant attribute: editions of one title (platforms, colours, codes) are one product.
+  const groups = groupsByTitle(entries);
+  return {
+    name: 'vg',
+    items: entries,
+    texts: items.titles,
+    sequences,
+    describe: `${datasetName}: ${interactions.count} interactions of ${interactions.nUsers} users (all users; per-user sequences ordered by position, repeats removed).`,
+    catalogSource: `${datasetName} (items.csv; category = platform named in the title, else the majority platform of its co-occurrence neighbours; group = editions of one title)`,
+    // The platform from the title, else from what the item is bought with.
+    finishCatalog: (model) => {
+      const fromTitles = items.titles.map((title) => categoryOf(title));
+      const categories = inferCategoriesFromNeighbours(fromTitles, model.cooc.index, model.cooc.weight, model.k);
+      return entries.map((it, i) => ({ ...it, category: categories[i], ...(groups[i] ? { group: groups[i] } : {}) }));
+    },
+    report: { input: 'dataset', interactions: interactions.count, shoppers: interactions.nUsers },
+  };
+}
+
+/** A shop's product feed and events export. */
+async function fromShop(
+  files: Parameters<typeof readShop>[0] & { trendingDays: number; name: string },
+  log: (text: string) => void,
+): Promise<TrainingInput> {
+  const shop = await readShop(files);
+  const { feed, events } = shop;
+  log(`${basename(files.products)}: ${feed.format}, ${feed.stats.rows} rows → ${feed.stats.products} products ` +
+    `(${feed.stats.groups} variant groups, ${feed.stats.withImage} with an image, ${feed.stats.withPrice} with a price, ${feed.stats.unavailable} unavailable)`);
+  const unknown = events.skipped.unknownItem;
+  log(`${basename(files.events)}: ${events.count} events kept (${EVENT_TYPES.map((t) => `${events.byType[t]} ${t}`).join(', ')}) ` +
+    `of ${events.shopperIds.length} shoppers; ${unknown} skipped for a product not in the feed` +
+    (unknown ? ` (e.g. ${events.skipped.unknownItemExamples.map((x) => JSON.stringify(x)).join(', ')})` : ''));
+  const sequences = timedSequences(events, shop.items.length);
+  const trend = recentTrending(events, shop.items.length, files.trendingDays);
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  log(`trending: events of the last ${files.trendingDays} days of the file, ${day(trend.from)} to ${day(trend.to)}`);
+  return {
+    name: files.name,
+    items: shop.items,
+    texts: shop.texts,
+    sequences,
+    trending: trend.scores,
+    describe: `${basename(files.products)} (${feed.format}) and ${basename(files.events)}: ${events.count} events of ${events.shopperIds.length} ` +
+      `shoppers from ${day(events.firstTime)} to ${day(events.lastTime)} (per-shopper sequences ordered by time, repeats removed; ` +
+      `trending = the last ${files.trendingDays} days).`,
+    catalogSource: `${basename(files.products)} (${feed.format})`,
+    report: {
+      input: 'shop', products: { file: files.products, format: feed.format, ...feed.stats, seconds: shop.seconds.products },
+      events: {
+        file: files.events, kept: events.count, shoppers: events.shopperIds.length, byType: events.byType,
+        skipped: { unknownProduct: unknown, examples: events.skipped.unknownItemExamples, blankLines: events.skipped.blankLines },
+        from: new Date(events.firstTime).toISOString(), to: new Date(events.lastTime).toISOString(), seconds: shop.seconds.events,
+      },
+      trending: { days: files.trendingDays, from: new Date(trend.from).toISOString(), to: new Date(trend.to).toISOString() },
+    },
+  };
 }
 
 function fusionFrom(file: string): FusionWeights {
@@ -135,4 +228,8 @@ function kb(bytes: number): string {
   return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
 }
 
-main();
+main().catch((err: unknown) => {
+  // Bad input names its file, line and field; a stack trace would only hide that.
+  console.error(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+  process.exit(1);
+});

@@ -4,6 +4,8 @@
  *   npm run eval -- --data DIR [--cold] [--out FILE.json] [--backend wasm|cpu] [--tune-users 1500]
  *                   [--max-test-users N] [--dim 64] [--epochs 10]
  *
+ *   npm run eval -- --products FEED --events FILE [--out FILE.json]   (a shop's own data: see build-model.ts for the formats)
+ *
  * DIR holds interactions.csv (user_idx,item_idx,position) and items.csv (item_idx,title|text).
  * Prints a table and writes the JSON report with --out.
  */
@@ -13,44 +15,61 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { DatasetError } from '../src/core/dataset';
 import { BACKENDS, type BackendName } from '../src/shared/protocol';
-import { evaluate } from './lib/evaluate';
+import { evaluate, evaluateSplit, type EvalReport } from './lib/evaluate';
+import { readShop, SHOP_OPTIONS, shopFilesFromArgs } from './lib/shop-input';
+import { EventsError, timedSequences, timeSplit, timeSplitFingerprints } from '../src/core/shop-events';
+import { FeedError } from '../src/core/product-feed';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       data: { type: 'string' }, cold: { type: 'boolean', default: false }, out: { type: 'string' },
+      ...SHOP_OPTIONS,
       backend: { type: 'string', default: 'wasm' }, 'tune-users': { type: 'string', default: '1500' },
       'max-test-users': { type: 'string', default: '0' }, dim: { type: 'string' }, epochs: { type: 'string' },
     },
   });
-  if (!values.data) {
-    console.error('usage: npm run eval -- --data DIR [--cold] [--out FILE.json] [--backend wasm|cpu]');
+  const shop = values.products !== undefined && values.events !== undefined;
+  if (!values.data && !shop) {
+    console.error('usage: npm run eval -- --data DIR [--cold] [--out FILE.json] [--backend wasm|cpu]\n' +
+      '       npm run eval -- --products FEED --events FILE [--out FILE.json]   (a shop\'s own data, split by time)');
     process.exit(2);
   }
   if (!BACKENDS.includes(values.backend as BackendName)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}`);
   tf.env().set('PROD', true); // no tfjs console advice in the report
-  const dir = resolve(values.data);
-  const read = (file: string) => {
-    try {
-      return readFileSync(join(dir, file), 'utf8');
-    } catch (err) {
-      throw new DatasetError(`${join(dir, file)}: cannot be read (${(err as Error).message})`);
-    }
-  };
   const model: Record<string, number> = {};
   if (values.dim) model.dim = Number(values.dim);
   if (values.epochs) model.epochs = Number(values.epochs);
-  const report = await evaluate(
-    { name: basename(dir), interactions: read('interactions.csv'), items: read('items.csv') },
-    {
-      cold: values.cold ?? false,
-      backend: values.backend as BackendName,
-      tuneUsers: Number(values['tune-users']),
-      maxTestUsers: Number(values['max-test-users']),
-      model,
-      log: (line) => console.log(line),
-    },
-  );
+  const options = {
+    cold: values.cold ?? false,
+    backend: values.backend as BackendName,
+    tuneUsers: Number(values['tune-users']),
+    maxTestUsers: Number(values['max-test-users']),
+    model,
+    log: (line: string) => console.log(line),
+  };
+  let report: EvalReport;
+  if (shop) {
+    if (options.cold) throw new Error('--cold is for the research format (--data); a shop\'s new products are its own cold items');
+    const data = await readShop(shopFilesFromArgs(values));
+    // The protocol with time for position: each held-out shopper's latest item is the target.
+    const sequences = timedSequences(data.events, data.items.length);
+    const split = timeSplit(sequences, data.events.shopperIds);
+    report = await evaluateSplit({
+      name: basename(values.products!), items: data.items, texts: data.texts, split,
+      fingerprints: timeSplitFingerprints(split, data.events.shopperIds),
+    }, options);
+  } else {
+    const dir = resolve(values.data!);
+    const read = (file: string) => {
+      try {
+        return readFileSync(join(dir, file), 'utf8');
+      } catch (err) {
+        throw new DatasetError(`${join(dir, file)}: cannot be read (${(err as Error).message})`);
+      }
+    };
+    report = await evaluate({ name: basename(dir), interactions: read('interactions.csv'), items: read('items.csv') }, options);
+  }
   const m = report.metrics;
   console.log('');
   console.log(`| dataset | variant | users | HR@10 | NDCG@10 | HR@20 | MRR@100 |${report.variant === 'cold' ? ' cold HR@10 |' : ''} fold-in+score ms p50 / p95 | backend |`);
@@ -64,6 +83,12 @@ async function main(): Promise<void> {
   console.log(`diversity (MMR λ ${d.lambda}): val HR@10 ${d['val_hr@10']} vs ${d['val_hr@10_undiversified']} undiversified (${(d.val_relative_change * 100).toFixed(1)}%); ` +
     `ILD@10 ${d['intra_list_diversity@10']} vs ${d['intra_list_diversity@10_undiversified']}; coverage@10 ${d['catalog_coverage@10']} vs ${d['catalog_coverage@10_undiversified']}`);
   console.log(`cold start HR@10 from the first 1 / 2 / 3 events: ${(['1', '2', '3'] as const).map((j) => report.cold_start_curve[j]['hr@10']).join(' / ')}`);
+  console.log('');
+  console.log('| same test shoppers | HR@10 | NDCG@10 | HR@20 | MRR@100 |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const [name, r] of [['Shelfwise', m] as const, ...Object.entries(report.references)]) {
+    console.log(`| ${name} | ${r['hr@10'].toFixed(4)} | ${r['ndcg@10'].toFixed(4)} | ${r['hr@20'].toFixed(4)} | ${r['mrr@100'].toFixed(4)} |`);
+  }
   console.log(`split: test_users_sha256 ${report.split.test_users_sha256}`);
   if (values.out) {
     writeFileSync(values.out, JSON.stringify(report, null, 2) + '\n');
@@ -72,6 +97,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof DatasetError ? `error: ${err.message}` : err);
+  // Bad input names its file, line and field; a stack trace would only hide that.
+  const named = err instanceof DatasetError || err instanceof FeedError || err instanceof EventsError;
+  console.error(named ? `error: ${err.message}` : err);
   process.exit(1);
 });

@@ -4,14 +4,15 @@
  * memory, tune the fusion weights on validation users, then fold each test user's history in
  * and rank the whole catalogue with `Engine.scoreHistory`.
  */
-import { DEFAULT_BASE_MODEL_OPTIONS, trainBaseModel, type BaseModelOptions } from '../../src/core/base-model';
-import { buildSequences, parseDataset, splitFingerprints, splitSequences } from '../../src/core/dataset';
+import { DEFAULT_BASE_MODEL_OPTIONS, trainBaseModel, type BaseModel, type BaseModelOptions } from '../../src/core/base-model';
+import { buildSequences, parseDataset, splitFingerprints, splitSequences, type DatasetSplit } from '../../src/core/dataset';
+import { groupsByTitle } from '../../src/core/title-groups';
 import { DEFAULT_FUSION, type FusionWeights } from '../../src/shared/model-manifest';
 import { MetricsMean, quantile, rankOfTarget, round4, type RankingMetrics } from '../../src/core/metrics';
 import { tuneFusionWeights, tuningCase, type TuningCase } from '../../src/core/tune-fusion';
 import { createEngine, DIVERSITY_LAMBDA, type Engine } from '../../src/engine/engine';
 import type { CatalogFile } from '../../src/shared/catalog';
-import type { BackendName, ShopperEventInput } from '../../src/shared/protocol';
+import type { BackendName, CatalogItem, ShopperEventInput } from '../../src/shared/protocol';
 import { MemoryEventLog } from '../../src/store/event-log';
 import { describeTraining, serializeModel } from './model-files';
 import { NODE_WASM_DIR } from './node-wasm';
@@ -35,6 +36,8 @@ export interface EvalReport {
   validation?: RankingMetrics & { users: number };
   split: { test_users_sha256: string; val_users_sha256: string; train_users: number; items: number };
   config: { model: Omit<BaseModelOptions, 'onProgress'>; fusion: FusionWeights; event_type: string; tuned: boolean };
+  /** Simple central recommenders on the same test shoppers (`referenceMetrics`). */
+  references: Record<string, RankingMetrics>;
   /** MMR diversity: its cost in HR@10 on validation users, and what it buys on the test lists. */
   diversity: {
     lambda: number;
@@ -68,18 +71,45 @@ export async function evaluate(
     { text: dataset.items, fileName: 'items.csv' },
   );
   const sequences = buildSequences(interactions, 3);
-  const fingerprints = splitFingerprints(sequences);
-  const split = splitSequences(sequences, { cold: opts.cold });
-  const nItems = items.nItems;
-  opts.log(`${dataset.name}: ${nItems} items, ${split.trainUsers.length} training / ${split.val.users.length} validation / ${split.test.users.length} test users${opts.cold ? ' (cold-item variant)' : ''}`);
+  const entries = items.titles.map((title, i) => ({ id: String(i), title: title || `item ${i}` }));
+  // The catalogue as `build:model` ships it: editions of one title are one product.
+  const groups = groupsByTitle(entries);
+  return evaluateSplit({
+    name: dataset.name,
+    items: entries.map((it, i) => (groups[i] ? { ...it, group: groups[i] } : it)),
+    texts: items.titles,
+    split: splitSequences(sequences, { cold: opts.cold }),
+    fingerprints: splitFingerprints(sequences),
+  }, opts);
+}
+
+/** A split dataset with its catalogue: from the protocol's CSVs, or a shop's feed and events split by time. */
+export interface EvalInput {
+  name: string;
+  /** Catalogue entries in item-index order. */
+  items: CatalogItem[];
+  /** Per item, the text that places items without history. */
+  texts: readonly string[];
+  split: DatasetSplit;
+  fingerprints: { test_users_sha256: string; val_users_sha256: string };
+  /** Replaces the trained model's trending (a shop's last days). */
+  trending?: Float32Array;
+}
+
+/** Trains on the split's training shoppers, tunes on validation shoppers, and ranks for the test shoppers. */
+export async function evaluateSplit(input: EvalInput, opts: EvalOptions): Promise<EvalReport> {
+  const { split } = input;
+  const nItems = input.items.length;
+  opts.log(`${input.name}: ${nItems} items, ${split.trainUsers.length} training / ${split.val.users.length} validation / ${split.test.users.length} test users${opts.cold ? ' (cold-item variant)' : ''}`);
 
   const t0 = performance.now();
   const modelOptions = { ...DEFAULT_BASE_MODEL_OPTIONS, ...opts.model };
-  const model = trainBaseModel(split.train, nItems, { ...modelOptions, onProgress: (stage, detail) => opts.log(`  train ${stage}: ${detail}`) }, items.titles);
+  const model = trainBaseModel(split.train, nItems, { ...modelOptions, onProgress: (stage, detail) => opts.log(`  train ${stage}: ${detail}`) }, input.texts);
+  if (input.trending) model.trending = input.trending;
   const trainingSeconds = (performance.now() - t0) / 1000;
 
-  const ids = Array.from({ length: nItems }, (_, i) => String(i));
-  const catalog: CatalogFile = { format: 'shelfwise-catalog', version: 1, items: ids.map((id, i) => ({ id, title: items.titles[i] || `item ${i}` })) };
+  const ids = input.items.map((it) => it.id);
+  const catalog: CatalogFile = { format: 'shelfwise-catalog', version: 1, items: input.items };
   const engine = await startEngine(catalog, model, opts.backend);
   const backend = engine.status().backend ?? 'js';
   const events = (seq: ArrayLike<number>): ShopperEventInput[] => Array.from(seq, (i) => ({ type: EVENT_TYPE, itemId: ids[i] }));
@@ -152,18 +182,20 @@ export async function evaluate(
     opts.log(`  cold start, first ${j} event(s): HR@10 ${curve[j]['hr@10']} (${m.count} users)`);
   }
   const metrics: EvalReport['metrics'] = all.mean();
+  const references = referenceMetrics(model, input.items, split, nTest);
+  opts.log(`  references on the same test shoppers: ${Object.entries(references).map(([k, m]) => `${k} HR@10 ${m['hr@10']}`).join(', ')}`);
   if (opts.cold) {
     metrics['cold_hr@10'] = cold.mean()['hr@10'];
     metrics.cold_users = cold.count;
   }
   opts.log(`  model: ${describeTraining(model)}`);
   return {
-    dataset: dataset.name,
+    dataset: input.name,
     variant: opts.cold ? 'cold' : 'main',
     users: all.count,
     metrics,
     validation,
-    split: { ...fingerprints, train_users: split.trainUsers.length, items: nItems },
+    split: { ...input.fingerprints, train_users: split.trainUsers.length, items: nItems },
     config: { model: modelOptions, fusion, event_type: EVENT_TYPE, tuned: validation !== undefined },
     diversity: {
       lambda: DIVERSITY_LAMBDA,
@@ -176,6 +208,7 @@ export async function evaluate(
       'catalog_coverage@10_undiversified': round4(coveredPlain.size / nItems),
     },
     cold_start_curve: curve,
+    references,
     timing: {
       base_training_s: round4(trainingSeconds),
       tuning_s: round4(tuningSeconds),
@@ -183,6 +216,36 @@ export async function evaluate(
     },
     backend,
   };
+}
+
+/**
+ * Two simple central recommenders on the same split, so a shop sees what Shelfwise adds:
+ * MostPop (training popularity) and item-to-item (the sum of the fold-in items' top-k
+ * co-occurrence neighbours, the model's own table). Full ranking, ties against, like ours, and
+ * held to the rules the shop's carousels follow: an unavailable item, or another variant of a
+ * product in the shopper's history, is never shown, so a target that is one is a miss for them too.
+ */
+function referenceMetrics(model: BaseModel, items: readonly CatalogItem[], split: DatasetSplit, nTest: number): EvalReport['references'] {
+  const pop = new MetricsMean();
+  const itemToItem = new MetricsMean();
+  const scores = new Float32Array(model.nItems);
+  const { index, weight } = model.cooc;
+  const unavailable = items.flatMap((it, i) => (it.available === false ? [i] : []));
+  const members = new Map<string, number[]>();
+  items.forEach((it, i) => it.group !== undefined && members.set(it.group, [...(members.get(it.group) ?? []), i]));
+  for (let t = 0; t < nTest; t++) {
+    const foldIn = split.test.foldIn[t], target = split.test.target[t];
+    const shown = new Set<number>(unavailable);
+    for (const i of foldIn) for (const j of members.get(items[i].group ?? '') ?? []) shown.add(j);
+    const hidden = shown.has(target);
+    for (const i of foldIn) shown.add(i);
+    const rank = (s: ArrayLike<number>) => (hidden ? model.nItems + 1 : rankOfTarget(s, target, [...shown]));
+    pop.add(rank(model.popularity));
+    scores.fill(0);
+    for (const i of foldIn) for (let j = i * model.k; j < (i + 1) * model.k; j++) if (index[j] >= 0) scores[index[j]] += weight[j];
+    itemToItem.add(rank(scores));
+  }
+  return { MostPop: pop.mean(), [`item-to-item (top-${model.k} co-occurrence)`]: itemToItem.mean() };
 }
 
 /** An Engine over an in-memory catalogue and model, with an in-memory log: nothing persists. */

@@ -1,6 +1,7 @@
 /**
  * A small RFC-4180 CSV parser for whole-file text: quoted fields may hold commas, line breaks and
- * doubled quotes (`""`); records end with LF or CRLF. Pure, no I/O.
+ * doubled quotes (`""`); records end with LF or CRLF. Tab-separated text (Merchant Center feeds)
+ * is read the same way with a tab delimiter. Pure, no I/O.
  */
 
 /** One CSV record with the 1-based line number on which it starts (the header is line 1). */
@@ -22,7 +23,8 @@ export class CsvError extends Error {
  * no record), and a final line break is optional. A quote inside an unquoted field is kept as
  * text (lenient, as spreadsheets write it); text after a closing quote is an error.
  */
-export function parseCsv(text: string): CsvRow[] {
+export function parseCsv(text: string, delimiter: ',' | '\t' = ','): CsvRow[] {
+  const sep = delimiter.charCodeAt(0);
   const rows: CsvRow[] = [];
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -58,14 +60,14 @@ export function parseCsv(text: string): CsvRow[] {
         }
         field = out;
         const c = text.charCodeAt(i);
-        if (i < n && c !== 44 && c !== 10 && c !== 13) {
+        if (i < n && c !== sep && c !== 10 && c !== 13) {
           throw new CsvError(`unexpected text after a closing quote on line ${line}`, line);
         }
       } else {
         let j = i;
         while (j < n) {
           const c = text.charCodeAt(j);
-          if (c === 44 || c === 10 || (c === 13 && text.charCodeAt(j + 1) === 10)) break;
+          if (c === sep || c === 10 || (c === 13 && text.charCodeAt(j + 1) === 10)) break;
           j++;
         }
         field = text.slice(i, j);
@@ -74,7 +76,7 @@ export function parseCsv(text: string): CsvRow[] {
       fields.push(field);
       if (i >= n) break;
       const c = text.charCodeAt(i);
-      if (c === 44) { i++; continue; }
+      if (c === sep) { i++; continue; }
       if (c === 10) { i++; line++; break; }
       if (c === 13) {
         // CRLF ends the record; a lone CR after a quoted field is treated as a line break too.

@@ -86,16 +86,22 @@ export function encodeModel(a: ModelArrays, meta: ModelMeta, catalog?: readonly 
   return { manifest, files };
 }
 
-/** The top trending items the catalogue holds (and does not mark unavailable), with their entries. */
+/**
+ * The top trending items the catalogue holds (and does not mark unavailable), with their card
+ * entries: one per product group, as every list shows them.
+ */
 function starterList(a: ModelArrays, catalog: readonly CatalogItem[]): StarterList {
   const byId = new Map(catalog.map((it) => [it.id, it]));
   const rows = Array.from({ length: a.n }, (_, r) => r).sort((x, y) => a.trending[y] - a.trending[x] || a.popularity[y] - a.popularity[x] || x - y);
   const items: CatalogItem[] = [];
   const scores: number[] = [];
+  const groups = new Set<string>();
   for (const r of rows) {
     const it = byId.get(a.itemIds[r]);
-    if (!it || it.available === false) continue;
-    items.push(it);
+    if (!it || it.available === false || (it.group !== undefined && groups.has(it.group))) continue;
+    const { group, ...card } = it;
+    if (group !== undefined) groups.add(group);
+    items.push(card);
     scores.push(a.trending[r]);
     if (items.length === STARTER_ITEMS) break;
   }

@@ -14,6 +14,7 @@
  * File names carry their sha256 prefix, so a new model version fetches only what changed.
  */
 import type { CatalogItem } from './protocol';
+import { validateCatalog } from './catalog';
 
 export type DType = 'float32' | 'int32' | 'int8' | 'uint16' | 'json';
 
@@ -183,6 +184,15 @@ function validateStarter(s: StarterList): void {
   const ok = typeof s === 'object' && s !== null && Array.isArray(s.items) && Array.isArray(s.scores) && s.items.length === s.scores.length
     && s.items.every((it) => typeof it?.id === 'string' && typeof it.title === 'string') && s.scores.every((x) => typeof x === 'number' && Number.isFinite(x));
   if (!ok) throw new ModelError('model manifest: "starter" must hold items with an id and a title, and one score per item');
+  // The starter's entries become cards before the catalogue is in: the catalogue's rules apply
+  // (no `javascript:` image or link, prices with a currency).
+  if (s.items.length > 0) {
+    try {
+      validateCatalog({ format: 'shelfwise-catalog', version: 1, items: s.items });
+    } catch (err) {
+      throw new ModelError(`model manifest: "starter": ${(err as Error).message.replace(/^catalogue: /, '')}`);
+    }
+  }
 }
 
 /** Byte length of a shard of `m` rows with `k` neighbours. */
