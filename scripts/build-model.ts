@@ -13,7 +13,7 @@
  * `src/core/model-codec.ts`). Binary files are little-endian; output is deterministic for a fixed seed
  * (set SOURCE_DATE_EPOCH to fix `createdAt` too). Nothing is written until everything has been read and trained.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSequences, parseDataset } from '../src/core/dataset';
@@ -118,14 +118,15 @@ async function main(): Promise<void> {
     source: `${input.describe} ${describeTraining(model)}`,
     fusion,
   });
+  // Written so that a shop serving the folder never serves a half-written build: first the new
+  // files (their names carry their hash, so the previous build's stay intact), then the manifest,
+  // then the catalogue (each through a temporary name and a rename), and only then the previous
+  // build's files go.
   mkdirSync(modelDir, { recursive: true });
-  writeFileSync(join(outDir, 'catalog.json'), catalogBytes);
-  // The previous model's files go: names carry their hash, so stale ones would pile up.
-  for (const f of readdirSync(modelDir)) if (!files.has(f)) rmSync(join(modelDir, f));
   let total = catalogBytes.length;
   let shardBytes = 0;
   for (const [path, bytes] of files) {
-    writeFileSync(join(modelDir, path), bytes);
+    if (path !== 'manifest.json') writeFileSync(join(modelDir, path), bytes);
     total += bytes.length;
     if (path.startsWith('shard-')) {
       shardBytes += bytes.length;
@@ -134,6 +135,9 @@ async function main(): Promise<void> {
     const entry = Object.values(manifest.files).find((f) => f.path === path);
     console.log(`  ${path.padEnd(34)} ${kb(bytes.length).padStart(10)}${entry ? `  ${entry.dtype} [${entry.shape}]` : ''}`);
   }
+  replaceFile(join(modelDir, 'manifest.json'), files.get('manifest.json')!);
+  replaceFile(join(outDir, 'catalog.json'), catalogBytes);
+  for (const f of readdirSync(modelDir)) if (!files.has(f)) rmSync(join(modelDir, f));
   console.log(`  ${manifest.shards.files.length} neighbour shards of ${manifest.shards.rowsPerShard} rows (${manifest.shards.indexDtype} ids, uint8 weights) ${kb(shardBytes).padStart(10)}`);
   log(`wrote ${outDir}/catalog.json and ${modelDir}/ (manifest ${manifest.version}); total ${kb(total)}`);
   console.log(`  timing: ${Object.entries(model.timing).map(([s, t]) => `${s} ${t.toFixed(1)} s`).join(', ')}`);
@@ -222,6 +226,13 @@ function fusionFrom(file: string): FusionWeights {
   const fusion = report.config?.fusion;
   if (!fusion || !report.config?.tuned) throw new Error(`${file}: not an evaluation report with tuned fusion weights`);
   return { ...DEFAULT_FUSION, ...fusion };
+}
+
+/** Writes a file whole or not at all: a temporary file beside it, then a rename. */
+function replaceFile(path: string, bytes: Uint8Array): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, path);
 }
 
 function kb(bytes: number): string {
