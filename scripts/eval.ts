@@ -4,7 +4,9 @@
  *   npm run eval -- --data DIR [--cold] [--out FILE.json] [--backend wasm|cpu] [--tune-users 1500]
  *                   [--max-test-users N] [--dim 64] [--epochs 10]
  *
- *   npm run eval -- --products FEED --events FILE [--out FILE.json]   (a shop's own data: see build-model.ts for the formats)
+ *   npm run eval -- --products FEED --events FILE [--cold] [--text full|title] [--out FILE.json]
+ *     (a shop's own data, split by time: see build-model.ts for the formats; --text title places new
+ *     products by their title alone instead of title, brand, product type and description)
  *
  * DIR holds interactions.csv (user_idx,item_idx,position) and items.csv (item_idx,title|text).
  * Prints a table and writes the JSON report with --out.
@@ -13,7 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { DatasetError } from '../src/core/dataset';
+import { coldVariant, DatasetError } from '../src/core/dataset';
 import { BACKENDS, type BackendName } from '../src/shared/protocol';
 import { evaluate, evaluateSplit, type EvalReport } from './lib/evaluate';
 import { readShop, SHOP_OPTIONS, shopFilesFromArgs } from './lib/shop-input';
@@ -24,7 +26,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       data: { type: 'string' }, cold: { type: 'boolean', default: false }, out: { type: 'string' },
-      ...SHOP_OPTIONS,
+      ...SHOP_OPTIONS, text: { type: 'string', default: 'full' },
       backend: { type: 'string', default: 'wasm' }, 'tune-users': { type: 'string', default: '1500' },
       'max-test-users': { type: 'string', default: '0' }, dim: { type: 'string' }, epochs: { type: 'string' },
     },
@@ -50,14 +52,16 @@ async function main(): Promise<void> {
   };
   let report: EvalReport;
   if (shop) {
-    if (options.cold) throw new Error('--cold is for the research format (--data); a shop\'s new products are its own cold items');
     const data = await readShop(shopFilesFromArgs(values));
     // The protocol with time for position: each held-out shopper's latest item is the target.
     const sequences = timedSequences(data.events, data.items.length);
-    const split = timeSplit(sequences, data.events.shopperIds);
+    const byTime = timeSplit(sequences, data.events.shopperIds);
+    // The cold variant: every 20th product is new to the model (the protocol's item_idx % 20).
+    const split = options.cold ? coldVariant(byTime) : byTime;
+    const texts = values.text === 'title' ? data.items.map((it) => it.title) : data.texts;
     report = await evaluateSplit({
-      name: basename(values.products!), items: data.items, texts: data.texts, split,
-      fingerprints: timeSplitFingerprints(split, data.events.shopperIds),
+      name: basename(values.products!), items: data.items, texts, split,
+      fingerprints: timeSplitFingerprints(byTime, data.events.shopperIds),
     }, options);
   } else {
     const dir = resolve(values.data!);
@@ -79,6 +83,9 @@ async function main(): Promise<void> {
       `${report.variant === 'cold' ? ` ${m['cold_hr@10']!.toFixed(4)} (${m.cold_users} users) |` : ''} ` +
       `${report.timing.fold_in_and_score_ms.p50} / ${report.timing.fold_in_and_score_ms.p95} | ${report.backend} |`,
   );
+  if (m['product_hr@10'] !== undefined) {
+    console.log(`with a card of the target's product counting (variant groups): HR@10 ${m['product_hr@10'].toFixed(4)}, NDCG@10 ${m['product_ndcg@10']!.toFixed(4)}`);
+  }
   const d = report.diversity;
   console.log(`diversity (MMR λ ${d.lambda}): val HR@10 ${d['val_hr@10']} vs ${d['val_hr@10_undiversified']} undiversified (${(d.val_relative_change * 100).toFixed(1)}%); ` +
     `ILD@10 ${d['intra_list_diversity@10']} vs ${d['intra_list_diversity@10_undiversified']}; coverage@10 ${d['catalog_coverage@10']} vs ${d['catalog_coverage@10_undiversified']}`);

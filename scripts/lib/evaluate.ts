@@ -32,7 +32,11 @@ export interface EvalReport {
   dataset: string;
   variant: 'main' | 'cold';
   users: number;
-  metrics: RankingMetrics & { 'cold_hr@10'?: number; cold_users?: number };
+  /**
+   * The protocol's metrics (the target item itself), and in a catalogue with variant groups the
+   * same with a card of the target's product counting (`product_hr@10`, `product_ndcg@10`).
+   */
+  metrics: RankingMetrics & { 'cold_hr@10'?: number; cold_users?: number; 'product_hr@10'?: number; 'product_ndcg@10'?: number };
   validation?: RankingMetrics & { users: number };
   split: { test_users_sha256: string; val_users_sha256: string; train_users: number; items: number };
   config: { model: Omit<BaseModelOptions, 'onProgress'>; fusion: FusionWeights; event_type: string; tuned: boolean };
@@ -133,10 +137,14 @@ export async function evaluateSplit(input: EvalInput, opts: EvalOptions): Promis
   const tuningSeconds = (performance.now() - t1) / 1000;
 
   /** The target's rank in the list as shown; past its end only "> 100" matters. */
+  const sameProduct = productMatcher(input.items);
   const rankFor = async (foldIn: ArrayLike<number>, target: number, lambda?: number) => {
     const r = await engine.scoreHistory(events(foldIn), fusion, 100, lambda);
     const shown = r.top.indexOf(target);
-    return { ...r, rank: shown >= 0 ? shown + 1 : Math.max(r.top.length + 1, rankOfTarget(r.scores, target, foldIn)) };
+    const rank = shown >= 0 ? shown + 1 : Math.max(r.top.length + 1, rankOfTarget(r.scores, target, foldIn));
+    // A card for the target's product (another variant of it) is what the shopper clicks through.
+    const card = r.top.findIndex((i) => sameProduct(i, target));
+    return { ...r, rank, productRank: card >= 0 ? card + 1 : rank };
   };
 
   // What diversity costs, measured where tuning happens: on validation users.
@@ -149,6 +157,7 @@ export async function evaluateSplit(input: EvalInput, opts: EvalOptions): Promis
   }
 
   const all = new MetricsMean();
+  const product = new MetricsMean();
   const cold = new MetricsMean();
   const times: number[] = [];
   let ild = 0, ildPlain = 0;
@@ -158,7 +167,8 @@ export async function evaluateSplit(input: EvalInput, opts: EvalOptions): Promis
     const foldIn = split.test.foldIn[t];
     const target = split.test.target[t];
     const start = performance.now();
-    const { rank, top, diversity } = await rankFor(foldIn, target);
+    const { rank, productRank, top, diversity } = await rankFor(foldIn, target);
+    product.add(productRank);
     times.push(performance.now() - start);
     all.add(rank);
     if (split.isCold?.(target)) cold.add(rank);
@@ -182,6 +192,11 @@ export async function evaluateSplit(input: EvalInput, opts: EvalOptions): Promis
     opts.log(`  cold start, first ${j} event(s): HR@10 ${curve[j]['hr@10']} (${m.count} users)`);
   }
   const metrics: EvalReport['metrics'] = all.mean();
+  if (input.items.some((it) => it.group !== undefined)) {
+    const p = product.mean();
+    metrics['product_hr@10'] = p['hr@10'];
+    metrics['product_ndcg@10'] = p['ndcg@10'];
+  }
   const references = referenceMetrics(model, input.items, split, nTest);
   opts.log(`  references on the same test shoppers: ${Object.entries(references).map(([k, m]) => `${k} HR@10 ${m['hr@10']}`).join(', ')}`);
   if (opts.cold) {
@@ -246,6 +261,11 @@ function referenceMetrics(model: BaseModel, items: readonly CatalogItem[], split
     itemToItem.add(rank(scores));
   }
   return { MostPop: pop.mean(), [`item-to-item (top-${model.k} co-occurrence)`]: itemToItem.mean() };
+}
+
+/** Whether item i is the target or another variant of the target's product. */
+function productMatcher(items: readonly CatalogItem[]): (i: number, target: number) => boolean {
+  return (i, target) => i === target || (items[target].group !== undefined && items[i].group === items[target].group);
 }
 
 /** An Engine over an in-memory catalogue and model, with an in-memory log: nothing persists. */

@@ -280,6 +280,30 @@ export function splitSequences(sequences: Sequences, options: SplitOptions = {})
 }
 
 /**
+ * The cold-item variant of any split (a shop's split by time, which `splitSequences` does not
+ * make): cold items leave the training sequences and the validation shoppers' histories
+ * (a validation shopper left with fewer than 2 items is skipped), and stay for test shoppers.
+ */
+export function coldVariant(split: DatasetSplit, isCold: (item: number) => boolean = isColdItem): DatasetSplit {
+  const train = split.train.map((seq) => (seq.some(isCold) ? seq.filter((i) => !isCold(i)) : seq));
+  const trainUsers = split.trainUsers.filter((u) => train[u].length > 0);
+  const users: number[] = [], foldIn: Int32Array[] = [], target: number[] = [];
+  split.val.users.forEach((u, v) => {
+    const kept = Int32Array.from([...split.val.foldIn[v], split.val.target[v]].filter((i) => !isCold(i)));
+    if (kept.length < 2) return;
+    users.push(u);
+    foldIn.push(kept.slice(0, kept.length - 1));
+    target.push(kept[kept.length - 1]);
+  });
+  return {
+    train, trainUsers,
+    val: { users: Int32Array.from(users), foldIn, target: Int32Array.from(target) },
+    test: split.test,
+    isCold,
+  };
+}
+
+/**
  * The split fingerprints of the protocol: sha256 of `user_idx,target_item_idx,fold_in_length\n`
  * per test (validation) user in increasing user_idx, computed on step-1 sequences (before any
  * cold-item removal).

@@ -92,11 +92,13 @@ export class CatalogModel {
   readonly similarity: Similarity;
 
   /**
-   * The TF-IDF index of titles, built on first use: a first visit's Trending does not need it,
-   * so the first carousel does not wait for it (the engine builds it right after).
+   * The TF-IDF index of the product text the catalogue carries (title, brand, category; the
+   * description stays at build time, where it places new items), built on first use: a first
+   * visit's Trending does not need it, so the first carousel does not wait for it (the engine
+   * builds it right after).
    */
   get content(): ContentIndex {
-    this.contentIndex ??= new ContentIndex(this.items.map((it) => `${it.title} ${it.category ?? ''}`));
+    this.contentIndex ??= new ContentIndex(this.items.map((it) => `${it.title} ${it.brand ?? ''} ${it.category ?? ''}`));
     return this.contentIndex;
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildSequences, cleanTitle, DatasetError, parseDataset, parseInteractions, parseItems, splitFingerprints, splitSequences,
+  buildSequences, cleanTitle, coldVariant, DatasetError, parseDataset, parseInteractions, parseItems, splitFingerprints, splitSequences,
 } from '../../src/core/dataset';
 import { sha256HexOfText } from '../../src/core/sha256';
 
@@ -121,5 +121,26 @@ describe('split', () => {
     const fp = splitFingerprints(seq);
     expect(fp.test_users_sha256).toBe(sha256HexOfText('0,3,2\n10,4,2\n'));
     expect(fp.val_users_sha256).toBe(sha256HexOfText('1,2,2\n'));
+  });
+});
+
+describe('coldVariant', () => {
+  it('takes cold items out of training and validation histories, keeps them for test shoppers', () => {
+    const seq = (...xs: number[]) => Int32Array.from(xs);
+    const split = {
+      train: [seq(0, 1, 2), seq(20, 40), seq(3, 20, 4)],
+      trainUsers: Int32Array.from([0, 1, 2]),
+      val: { users: Int32Array.from([7, 8]), foldIn: [seq(5, 20), seq(40)], target: Int32Array.from([6, 3]) },
+      test: { users: Int32Array.from([9]), foldIn: [seq(20, 7)], target: Int32Array.from([40]) },
+    };
+    const cold = coldVariant(split);
+    expect(cold.train.map((s) => Array.from(s))).toEqual([[1, 2], [], [3, 4]]);
+    expect(Array.from(cold.trainUsers)).toEqual([0, 2]);
+    // Validation shopper 7 keeps 5 → 6; shopper 8 has only item 3 left: skipped.
+    expect(Array.from(cold.val.users)).toEqual([7]);
+    expect(cold.val.foldIn.map((s) => Array.from(s))).toEqual([[5]]);
+    expect(Array.from(cold.val.target)).toEqual([6]);
+    expect(cold.test).toBe(split.test);
+    expect(cold.isCold?.(40)).toBe(true);
   });
 });
