@@ -343,7 +343,15 @@ export class Engine {
     const key = keptKey(req);
     if (!key || !this.kept) return undefined;
     const fits = this.modelVersion ? this.kept.basis === this.basis() : this.kept.history === this.basis(false);
-    return fits ? this.kept.lists[key] : undefined;
+    const list = fits ? this.kept.lists[key] : undefined;
+    // Products come and go between model builds: the same manifest can come with a catalogue that
+    // no longer has some of a kept list's items. Once this visit's catalogue is in (a returning
+    // shopper's embeddings may still be loading), those items are left out; none left: compute.
+    const cat = this.cat;
+    if (!list || !cat) return list;
+    const items = list.items.filter((it) => cat.indexOf.has(it.id));
+    if (items.length === list.items.length) return list;
+    return items.length > 0 ? { ...list, items } : undefined;
   }
 
   /**

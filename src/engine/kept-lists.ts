@@ -31,13 +31,19 @@ export interface ListBasis {
   /** The newest event, as stored. */
   last: unknown;
   removed: Record<string, number>;
-  /** The manifest's version and date (`modelVersion`) and the resolved rules, once known. */
+  /** The manifest's version, date and item ids (`modelVersion`) and the resolved rules, once known. */
   model?: string;
   rules?: ResolvedMerchantConfig;
 }
 
-export function modelVersion(manifest: { version?: unknown; createdAt?: unknown }): string {
-  return `${String(manifest.version)} ${String(manifest.createdAt)}`;
+/**
+ * The model a list was computed with: version and date, and the digest of its item ids. A rebuild
+ * with `SOURCE_DATE_EPOCH` fixed keeps the version and date while products came and went; the
+ * ids' digest tells it apart, so a kept list naming a removed product is not used once its
+ * manifest is in.
+ */
+export function modelVersion(manifest: { version?: unknown; createdAt?: unknown; files?: { itemIds?: { sha256?: unknown } } }): string {
+  return `${String(manifest.version)} ${String(manifest.createdAt)} ${String(manifest.files?.itemIds?.sha256)}`;
 }
 
 /** The key a request is kept under, or undefined for a request that is not kept. */

@@ -414,3 +414,196 @@ describe('interests', () => {
     expect((await again.interests()).length).toBe(2);
   });
 });
+
+describe('the catalogue changes between builds', () => {
+  /** A racing game the model has never seen: only its text can place it. */
+  const NEW_ITEM = { id: 'new-1', title: 'Turbo Racing Speed Cars Deluxe', category: 'Racing' };
+  const SURFACES_WITHOUT_ANCHOR = ['for-you', 'trending', 'recently-viewed'] as const;
+
+  /** The next day's files: the same model, a catalogue without `removed` and with NEW_ITEM. */
+  function nextDay(removed: string[], files = syntheticModelFiles(BASE)): Map<string, ArrayBuffer> {
+    const catalog = syntheticCatalog();
+    catalog.items = catalog.items.filter((it) => !removed.includes(it.id));
+    catalog.items.push(NEW_ITEM);
+    return new Map(files).set(`${BASE}catalog.json`, new TextEncoder().encode(JSON.stringify(catalog)).buffer as ArrayBuffer);
+  }
+
+  /** Every list a shopper can be shown, with each anchor and interest there is. */
+  async function everySurface(engine: Engine, anchors: string[]) {
+    const lists = await Promise.all([
+      ...SURFACES_WITHOUT_ANCHOR.map((surface) => engine.recommend({ surface, k: 30 })),
+      ...anchors.flatMap((itemId) => [
+        engine.recommend({ surface: 'because-you-viewed', itemId, k: 30 }),
+        engine.recommend({ surface: 'bought-together', itemId, k: 30 }),
+        engine.recommend({ surface: 'bought-together', cartItemIds: [itemId, 'it-2'], k: 30 }),
+      ]),
+      ...(await engine.interests()).map((it) => engine.recommend({ surface: 'interest', interest: it.key, k: 30 })),
+    ]);
+    return lists;
+  }
+
+  it('a removed item shows on no surface, its events stay in the export, a new item is recommended by its text, no error', async () => {
+    const first = await started(undefined, 'cpu', 'catalogue-changes');
+    await viewAll(first.engine, ['it-1', 'it-2', 'it-3']);
+    await first.engine.recordEvent({ type: 'add_to_cart', itemId: 'it-2' });
+    await viewAll(first.engine, ['it-4']);
+    expect((await first.engine.recommend({ surface: 'recently-viewed', k: 10 })).items.map((it) => it.id)).toContain('it-2');
+
+    // The next build's catalogue: it-2 (in the history) is gone, new-1 is new.
+    const consoleError = vi.spyOn(console, 'error');
+    const { engine, status } = await started(nextDay(['it-2']), 'cpu', 'catalogue-changes');
+    expect(status.errors).toEqual([]);
+    expect(status.eventCount).toBe(5);
+
+    const lists = await everySurface(engine, ['it-1', 'it-4', 'it-12', 'new-1']);
+    expect(lists.map((l) => l.surface)).toEqual(expect.arrayContaining(['for-you', 'trending', 'recently-viewed', 'because-you-viewed', 'bought-together', 'interest']));
+    for (const list of lists) {
+      expect(list.items.length, list.surface).toBeGreaterThan(0);
+      expect(list.items.map((it) => it.id), list.surface).not.toContain('it-2');
+      for (const it of list.items) expect(it.reason.sourceItemId, `${list.surface}: ${it.id}'s reason`).not.toBe('it-2');
+    }
+    expect((await engine.recommend({ surface: 'recently-viewed', k: 10 })).items.map((it) => it.id)).toEqual(['it-4', 'it-3', 'it-1']);
+    for (const interest of await engine.interests()) expect(interest.items.map((it) => it.id)).not.toContain('it-2');
+    expect(await engine.getItems(['it-2', 'it-1'])).toEqual([expect.objectContaining({ id: 'it-1' })]);
+
+    // The history is the shopper's: the removed item's events stay, in order, in the export.
+    const exported = await engine.exportData();
+    expect(exported.events.map((e) => (e.type === 'search' ? e.query : `${e.type} ${e.itemId}`))).toEqual(['view it-1', 'view it-2', 'view it-3', 'add_to_cart it-2', 'view it-4']);
+    expect((await engine.recentEvents(10)).map((e) => (e.type === 'search' ? '' : e.itemId))).toContain('it-2');
+    // …but a new event for it is refused, as for any unknown item.
+    await expect(engine.recordEvent({ type: 'view', itemId: 'it-2' })).rejects.toThrow(/Unknown item "it-2"/);
+    await expect(engine.recommend({ surface: 'because-you-viewed', itemId: 'it-2', k: 5 })).rejects.toThrow(/known anchor/);
+
+    // The new item: in a racing shopper's For you (placed by its text), not in a puzzle shopper's.
+    // (9 racing items are left, 3 of them seen: a list of 6 can be all racing)
+    const forYou = await engine.recommend({ surface: 'for-you', k: 6 });
+    expect(forYou.personal).toBe(true);
+    expect(forYou.items.map((it) => it.id)).toContain('new-1');
+    expect(forYou.items.map((it) => groupOf(it.id === 'new-1' ? 'it-0' : it.id))).toEqual(new Array(forYou.items.length).fill('racing'));
+    expect((await engine.recommend({ surface: 'because-you-viewed', itemId: 'new-1', k: 5 })).items.every((it) => groupOf(it.id) === 'racing')).toBe(true);
+    const puzzle = await started(nextDay(['it-2']), 'cpu', 'catalogue-changes-puzzle');
+    await viewAll(puzzle.engine, ['it-11', 'it-12', 'it-13']);
+    expect((await puzzle.engine.recommend({ surface: 'for-you', k: 8 })).items.map((it) => it.id)).not.toContain('new-1');
+
+    expect(engine.status().errors).toEqual([]);
+    expect(consoleError).not.toHaveBeenCalled();
+    consoleError.mockRestore();
+  });
+
+  it('a returning shopper whose kept lists hold removed items: they are not shown once the new catalogue or manifest is known', async () => {
+    const files = syntheticModelFiles(BASE);
+    const first = await started(files, 'cpu', 'kept-catalogue-changes');
+    await viewAll(first.engine, ['it-1', 'it-2', 'it-3']);
+    const forYou = await first.engine.recommend({ surface: 'for-you', k: 6 });
+    const recent = await first.engine.recommend({ surface: 'recently-viewed', k: 10 });
+    await first.engine.whenIdle(); // the kept lists are written
+    // Gone tomorrow: an item of the history (kept in Recently viewed) and the top of the kept For you.
+    const removed = ['it-2', forYou.items[0].id];
+    expect(recent.items.map((it) => it.id)).toContain('it-2');
+    const next = nextDay(removed, files);
+    const shows = (list: { items: { id: string }[] }) => list.items.map((it) => it.id).filter((id) => removed.includes(id));
+    const settledWithin = async <T>(p: Promise<T>, ms = 50) => Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+
+    // 1. The catalogue changed, the model did not (same manifest): the kept lists are served at
+    //    once, but once the catalogue is in (here while the embeddings are still on their way)
+    //    without the items it no longer has.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const sameModel = mapFetcher(next);
+    let embeddingsAsked = false;
+    const engine = createEngine({
+      fetchBytes: (url: string) => {
+        if (!/embeddings\./.test(url)) return sameModel.fetchBytes(url);
+        embeddingsAsked = true; // the catalogue is in by then
+        return held.then(() => sameModel.fetchBytes(url));
+      },
+      baseUrl: BASE, dbName: 'kept-catalogue-changes',
+    });
+    void engine.init({ ...config, deferBackend: true });
+    await vi.waitFor(() => expect(embeddingsAsked).toBe(true));
+    const early = { forYou: engine.recommend({ surface: 'for-you', k: 6 }), recent: engine.recommend({ surface: 'recently-viewed', k: 10 }) };
+    expect(await settledWithin(early.forYou)).toBe(true); // still a kept list: no waiting for the embeddings
+    expect((await early.forYou).personal).toBe(true);
+    expect(shows(await early.forYou)).toEqual([]);
+    expect(shows(await early.recent)).toEqual([]);
+    expect((await early.recent).items.map((it) => it.id)).toEqual(['it-3', 'it-1']);
+    release();
+    await engine.whenIdle();
+    for (const surface of SURFACES_WITHOUT_ANCHOR) expect(shows(await engine.recommend({ surface, k: surface === 'recently-viewed' ? 10 : 6 }))).toEqual([]);
+    expect(engine.status().errors).toEqual([]);
+
+    // 2. A new build (new manifest version) and the new catalogue: once the manifest is in, the
+    //    kept lists are not used; the lists wait for the catalogue and hold no removed item.
+    const manifestUrl = `${BASE}model/manifest.json`;
+    const published = JSON.parse(new TextDecoder().decode(next.get(manifestUrl)!)) as { version: string };
+    published.version = `${published.version}-next`;
+    const nextBuild = new Map(next).set(manifestUrl, new TextEncoder().encode(JSON.stringify(published)).buffer as ArrayBuffer);
+    let releaseCatalogue!: () => void;
+    const catalogueHeld = new Promise<void>((resolve) => (releaseCatalogue = resolve));
+    const newModel = mapFetcher(nextBuild);
+    const rebuilt = createEngine({
+      fetchBytes: (url: string) => (url.endsWith('catalog.json') ? catalogueHeld.then(() => newModel.fetchBytes(url)) : newModel.fetchBytes(url)),
+      baseUrl: BASE, dbName: 'kept-catalogue-changes',
+    });
+    void rebuilt.init({ ...config, deferBackend: true });
+    await rebuilt.experiment(); // history, manifest and rules are in
+    const waiting = rebuilt.recommend({ surface: 'for-you', k: 6 });
+    const waitingRecent = rebuilt.recommend({ surface: 'recently-viewed', k: 10 });
+    expect(await settledWithin(waiting)).toBe(false);
+    releaseCatalogue();
+    expect((await waiting).personal).toBe(true);
+    expect(shows(await waiting)).toEqual([]);
+    expect((await waitingRecent).items.map((it) => it.id)).toEqual(['it-3', 'it-1']);
+    await rebuilt.whenIdle();
+    expect(rebuilt.status().errors).toEqual([]);
+    expect((await rebuilt.exportData()).events.map((e) => (e.type === 'search' ? '' : e.itemId))).toEqual(['it-1', 'it-2', 'it-3']);
+  });
+
+  it('a rebuild with the same version and date (SOURCE_DATE_EPOCH fixed) but other products: kept lists are not used once its manifest is in', async () => {
+    const files = syntheticModelFiles(BASE);
+    const first = await started(files, 'cpu', 'kept-same-version');
+    await viewAll(first.engine, ['it-1', 'it-2', 'it-3']);
+    const forYou = await first.engine.recommend({ surface: 'for-you', k: 6 });
+    await first.engine.recommend({ surface: 'recently-viewed', k: 10 });
+    await first.engine.whenIdle();
+    const removed = ['it-2', forYou.items[0].id];
+
+    // The rebuilt model: the removed products' rows now belong to new ones; same version and date.
+    const itemIdsUrl = modelFileUrl(files, 'item-ids', BASE);
+    const ids = JSON.parse(new TextDecoder().decode(files.get(itemIdsUrl)!)) as string[];
+    const rebuiltIds = ids.map((id) => (id === removed[0] ? 'new-1' : id === removed[1] ? 'new-2' : id));
+    const bytes = new TextEncoder().encode(JSON.stringify(rebuiltIds));
+    const sha256 = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
+    const path = `item-ids.${sha256.slice(0, 12)}.json`;
+    const manifestUrl = `${BASE}model/manifest.json`;
+    const manifest = JSON.parse(new TextDecoder().decode(files.get(manifestUrl)!)) as { files: { itemIds: { path: string; sha256: string } } };
+    manifest.files.itemIds = { ...manifest.files.itemIds, path, sha256 };
+    const catalog = syntheticCatalog();
+    catalog.items = catalog.items.filter((it) => !removed.includes(it.id));
+    catalog.items.push({ id: 'new-1', title: 'Turbo Racing Speed Cars Deluxe', category: 'Racing' }, { id: 'new-2', title: 'Turbo Racing Speed Cars Junior', category: 'Racing' });
+    const encode = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).buffer as ArrayBuffer;
+    const rebuilt = new Map(files)
+      .set(`${BASE}model/${path}`, bytes.slice().buffer as ArrayBuffer)
+      .set(manifestUrl, encode(manifest))
+      .set(`${BASE}catalog.json`, encode(catalog));
+
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { fetchBytes } = mapFetcher(rebuilt);
+    const engine = createEngine({
+      fetchBytes: (url: string) => (url.endsWith('catalog.json') ? held.then(() => fetchBytes(url)) : fetchBytes(url)),
+      baseUrl: BASE, dbName: 'kept-same-version',
+    });
+    void engine.init({ ...config, deferBackend: true });
+    await engine.experiment(); // history, manifest and rules are in
+    const list = engine.recommend({ surface: 'for-you', k: 6 });
+    const recent = engine.recommend({ surface: 'recently-viewed', k: 10 });
+    const settled = await Promise.race([list.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 50))]);
+    expect(settled).toBe(false); // a new model: the kept list waits for the catalogue
+    release();
+    expect((await list).items.map((it) => it.id).filter((id) => removed.includes(id))).toEqual([]);
+    expect((await recent).items.map((it) => it.id)).toEqual(['it-3', 'it-1']);
+    await engine.whenIdle();
+    expect(engine.status().errors).toEqual([]);
+  });
+});
