@@ -7,6 +7,9 @@
  *     [--currency EUR] [--events-format csv|jsonl] [--events-shopper-column C] [--events-item-column C] [--events-time-column C] [--events-type-column C]
  *     [--default-type purchase] [--trending-days 14] [--report FILE.json]
  *   model options: [--dim 64] [--epochs 10] [--alpha0 0.03] [--lambda 0.003] [--nu 1] [--k 20] [--seed 42] [--cg-steps 3]
+ *   item factors trained on Spark (a shop): [--factors DIR] — DIR as `itemFactors.write.json` writes it, plus DIR/item-ids.json
+ *     (the StringIndexer labels); iALS is skipped (and --dim, --epochs, --seed, --cg-steps with it), everything else is
+ *     computed from the events as usual. The export and the layout: src/core/spark-factors.ts.
  *
  * Trains on ALL shoppers (this is the shipped base model; the evaluation trains its own on training
  * shoppers only) and writes `<out>/catalog.json` and `<out>/model/` (the manifest and the files it lists; see
@@ -25,7 +28,8 @@ import { validateCatalog, type CatalogFile } from '../src/shared/catalog';
 import { DEFAULT_FUSION, type FusionWeights } from '../src/shared/model-manifest';
 import type { CatalogItem } from '../src/shared/protocol';
 import { describeTraining, serializeModel } from './lib/model-files';
-import { readShop, SHOP_OPTIONS, shopFilesFromArgs } from './lib/shop-input';
+import { productIndex, readShop, SHOP_OPTIONS, shopFilesFromArgs } from './lib/shop-input';
+import { readSparkFactors } from './lib/spark-factors-input';
 
 /** What a build trains on, from either kind of input. */
 interface TrainingInput {
@@ -40,10 +44,14 @@ interface TrainingInput {
   catalogSource: string;
   /** Replaces the model's trending (a shop's export has times: its last days trend). */
   trending?: Float32Array;
+  /** What `trending` counts, for the manifest's `source`. */
+  trendingDescription?: string;
   /** Completes the catalogue once the model is trained (the demo infers categories from neighbours). */
   finishCatalog?: (model: BaseModel) => CatalogItem[];
   /** Figures for the build report. */
   report: Record<string, unknown>;
+  /** Catalogue index of a product id (aliases included), for `--factors`; a shop's input only. */
+  resolveItem?: (id: string) => number | undefined;
 }
 
 const USAGE =
@@ -58,13 +66,18 @@ async function main(): Promise<void> {
       'trending-days': { type: 'string' }, report: { type: 'string' }, name: { type: 'string' },
       dim: { type: 'string' }, epochs: { type: 'string' }, alpha0: { type: 'string' }, lambda: { type: 'string' },
       nu: { type: 'string' }, k: { type: 'string' }, seed: { type: 'string' }, 'cg-steps': { type: 'string' },
-      'fusion-from': { type: 'string' },
+      'fusion-from': { type: 'string' }, factors: { type: 'string' },
     },
   });
   const shop = values.products !== undefined || values.events !== undefined;
-  if ((values.data === undefined) === !shop || (shop && (!values.products || !values.events))) {
+  if ((values.data === undefined) === !shop || (shop && (!values.products || !values.events)) || (values.factors !== undefined && !shop)) {
     console.error(USAGE);
     process.exit(2);
+  }
+  if (values.factors !== undefined) {
+    // These only steer iALS; accepting them silently would suggest they changed the model.
+    const iALSOnly = (['dim', 'epochs', 'seed', 'cg-steps'] as const).filter((f) => values[f] !== undefined);
+    if (iALSOnly.length) throw new Error(`${iALSOnly.map((f) => `--${f}`).join(', ')}: not used with --factors (the factors' width is the dimension)`);
   }
   const num = (v: string | undefined, name: string): number | undefined => {
     if (v === undefined) return undefined;
@@ -99,7 +112,16 @@ async function main(): Promise<void> {
     }, log);
   const nItems = input.items.length;
 
-  const model = trainBaseModel(input.sequences, nItems, { ...opts, onProgress: (stage, detail) => log(`${stage}: ${detail}`) }, input.texts);
+  const factors = values.factors ? readSparkFactors(resolve(values.factors), nItems, input.resolveItem!) : undefined;
+  if (factors) {
+    log(`${values.factors}: ${factors.rows} Spark item factors (d=${factors.dim}, ${factors.files} part files) → ${factors.placed} of ${nItems} products` +
+      `${factors.merged ? ` (${factors.merged} rows averaged into a product another row named)` : ''}; ${factors.missing} products without a row` +
+      ` (placed by their text); ${factors.unknown} rows for products not in the feed` +
+      (factors.unknown ? ` (e.g. ${factors.unknownExamples.map((x) => JSON.stringify(x)).join(', ')})` : ''));
+  }
+  const model = trainBaseModel(input.sequences, nItems, {
+    ...opts, itemFactors: factors?.factors, onProgress: (stage, detail) => log(`${stage}: ${detail}`),
+  }, input.texts);
   if (input.trending) model.trending = input.trending;
   const catalog: CatalogFile = validateCatalog({
     format: 'shelfwise-catalog', version: 1, source: input.catalogSource, items: input.finishCatalog?.(model) ?? input.items,
@@ -112,10 +134,16 @@ async function main(): Promise<void> {
   const fusion = values['fusion-from'] ? fusionFrom(values['fusion-from']) : DEFAULT_FUSION;
   console.log(`  fusion weights${values['fusion-from'] ? ` (from ${values['fusion-from']})` : ' (defaults)'}: ${JSON.stringify(fusion)}`);
   const created = process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : new Date();
+  const o = model.options;
+  const training = describeTraining(model, {
+    embeddings: factors && `Embeddings: Spark MLlib ALS item factors from ${basename(resolve(values.factors!))} (d=${model.dim}; ` +
+      `${factors.placed} of ${nItems} products, the rest placed by their text); fold-in alpha0=${o.alpha0}, lambda=${o.lambda}, nu=${o.nu}`,
+    trending: input.trendingDescription,
+  });
   const { manifest, files } = serializeModel(model, catalog.items, {
     version: `${input.name}-${created.toISOString().slice(0, 10).replaceAll('-', '')}-d${model.dim}`,
     createdAt: created.toISOString(),
-    source: `${input.describe} ${describeTraining(model)}`,
+    source: `${input.describe} ${training}`,
     fusion,
   });
   // Written so that a shop serving the folder never serves a half-written build: first the new
@@ -144,6 +172,12 @@ async function main(): Promise<void> {
   const withoutHistory = model.popularity.reduce((n, p) => n + (p > 0 ? 0 : 1), 0);
   const report = {
     ...input.report,
+    ...(factors ? {
+      factors: {
+        dir: values.factors, files: factors.files, rows: factors.rows, dim: factors.dim, placed: factors.placed, missing: factors.missing,
+        unknownProduct: factors.unknown, examples: factors.unknownExamples, merged: factors.merged,
+      },
+    } : {}),
     items: nItems, variantGroups: groups, itemsWithoutHistory: withoutHistory,
     model: { version: manifest.version, bytes: total }, seconds: Number(secs()), timing: model.timing,
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -198,6 +232,7 @@ async function fromShop(
   const sequences = timedSequences(events, shop.items.length);
   const trend = recentTrending(events, shop.items.length, files.trendingDays);
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  let index: Map<string, number> | undefined;
   log(`trending: events of the last ${files.trendingDays} days of the file, ${day(trend.from)} to ${day(trend.to)}`);
   return {
     name: files.name,
@@ -205,10 +240,12 @@ async function fromShop(
     texts: shop.texts,
     sequences,
     trending: trend.scores,
+    trendingDescription: `events of the last ${files.trendingDays} days of the events file (${day(trend.from)} to ${day(trend.to)})`,
     describe: `${basename(files.products)} (${feed.format}) and ${basename(files.events)}: ${events.count} events of ${events.shopperIds.length} ` +
-      `shoppers from ${day(events.firstTime)} to ${day(events.lastTime)} (per-shopper sequences ordered by time, repeats removed; ` +
-      `trending = the last ${files.trendingDays} days).`,
+      `shoppers from ${day(events.firstTime)} to ${day(events.lastTime)} (per-shopper sequences ordered by time, repeats removed).`,
     catalogSource: `${basename(files.products)} (${feed.format})`,
+    // For --factors: product id (or alias) → catalogue index; the map is built on first use.
+    resolveItem: (id) => (index ??= productIndex(feed.products)).get(id),
     report: {
       input: 'shop', products: { file: files.products, format: feed.format, ...feed.stats, seconds: shop.seconds.products },
       events: {

@@ -32,12 +32,13 @@ export function serializeModel(
 }
 
 /** How the model was trained, in one sentence for the manifest's `source`. */
-export function describeTraining(model: BaseModel): string {
+export function describeTraining(model: BaseModel, replace: { embeddings?: string; trending?: string } = {}): string {
   const o = model.options;
   return (
-    `Embeddings: iALS (Rendle et al. 2022) d=${o.dim}, alpha0=${o.alpha0}, lambda=${o.lambda}, nu=${o.nu}, ` +
-    `${o.epochs} epochs, ${o.cgSteps > 0 ? `${o.cgSteps} CG steps/row` : 'exact solves'}, seed ${o.seed}; int8 per-row ` +
-    `quantised. Neighbours: top-${o.k} cosine co-occurrence; next within ${o.nextWindow} positions weighted 1/distance, ` +
-    `shipped as 16-bit ids and 8-bit weights per row. Trending: last ${o.trendingLast} positions per user.`
+    (replace.embeddings ??
+      `Embeddings: iALS (Rendle et al. 2022) d=${o.dim}, alpha0=${o.alpha0}, lambda=${o.lambda}, nu=${o.nu}, ` +
+      `${o.epochs} epochs, ${o.cgSteps > 0 ? `${o.cgSteps} CG steps/row` : 'exact solves'}, seed ${o.seed}`) +
+    `; int8 per-row quantised. Neighbours: top-${o.k} cosine co-occurrence; next within ${o.nextWindow} positions weighted ` +
+    `1/distance, shipped as 16-bit ids and 8-bit weights per row. Trending: ${replace.trending ?? `last ${o.trendingLast} positions per user`}.`
   );
 }

@@ -82,7 +82,7 @@ export async function readShop(files: ShopFiles): Promise<Shop> {
 }
 
 /** Product id → catalogue index, with every alias (Shopify variant SKUs) pointing at its product. */
-function productIndex(products: readonly FeedProduct[]): Map<string, number> {
+export function productIndex(products: readonly FeedProduct[]): Map<string, number> {
   const index = new Map<string, number>();
   products.forEach((p, i) => index.set(p.id, i));
   products.forEach((p, i) => {

@@ -67,12 +67,23 @@ export interface BaseModel {
  * Trains the base model. `sequences[u]` lists user u's items in order (each item once; the
  * protocol's step 1). Deterministic for a fixed seed. With `texts` (item titles), items without
  * training interactions are placed in the embedding space by their text (`imputeColdItems`).
+ *
+ * With `itemFactors` (float32 [nItems, d], trained elsewhere, e.g. Spark's ALS read by
+ * `sparkItemFactors`), iALS is skipped: `dim` is their width, and the items with a zero row (those
+ * the factors do not cover) are the ones placed by their text. The array is not modified.
  */
 export function trainBaseModel(
-  sequences: ArrayLike<ArrayLike<number>>, nItems: number, options: Partial<BaseModelOptions> = {}, texts?: readonly string[],
+  sequences: ArrayLike<ArrayLike<number>>, nItems: number, options: Partial<BaseModelOptions> & { itemFactors?: Float32Array } = {},
+  texts?: readonly string[],
 ): BaseModel {
-  const { onProgress, ...rest } = options;
+  const { onProgress, itemFactors: given, ...rest } = options;
   const o = { ...DEFAULT_BASE_MODEL_OPTIONS, ...rest };
+  if (given) {
+    if (!(nItems > 0 && given.length > 0 && given.length % nItems === 0)) {
+      throw new RangeError(`trainBaseModel: itemFactors has ${given.length} values, not a multiple of ${nItems} items`);
+    }
+    o.dim = given.length / nItems;
+  }
   const timing: Record<string, number> = {};
   let t = Date.now();
   const lap = (stage: string) => {
@@ -81,19 +92,33 @@ export function trainBaseModel(
     t = now;
     onProgress?.(stage, `${timing[stage].toFixed(1)} s`);
   };
-  const ials = trainIALS(sequences, sequences.length, nItems, {
-    dim: o.dim, alpha0: o.alpha0, lambda: o.lambda, nu: o.nu, epochs: o.epochs, seed: o.seed, cgSteps: o.cgSteps,
-    onEpoch: (epoch, s) => onProgress?.('ials', `epoch ${epoch}/${o.epochs} (${s.seconds.toFixed(1)} s)`),
-  });
-  lap('ials');
+  let factors: Float32Array;
+  if (given) {
+    // A copy: the cold-item imputation below writes into the factors.
+    factors = given.slice();
+  } else {
+    factors = trainIALS(sequences, sequences.length, nItems, {
+      dim: o.dim, alpha0: o.alpha0, lambda: o.lambda, nu: o.nu, epochs: o.epochs, seed: o.seed, cgSteps: o.cgSteps,
+      onEpoch: (epoch, s) => onProgress?.('ials', `epoch ${epoch}/${o.epochs} (${s.seconds.toFixed(1)} s)`),
+    }).itemFactors;
+    lap('ials');
+  }
   const pop = popularity(sequences, nItems);
   if (texts) {
-    // Items without training interactions get an embedding from the items their text resembles.
-    const imputed = imputeColdItems(texts, ials.itemFactors, o.dim, (i) => pop[i] > 0);
+    // Items without training interactions get an embedding from the items their text resembles;
+    // with given factors, the items they leave out (iALS gives exactly those a zero row too).
+    const d = o.dim;
+    let isWarm = (i: number) => pop[i] > 0;
+    if (given) {
+      const covered = new Uint8Array(nItems);
+      for (let k = 0; k < given.length; k++) if (given[k] !== 0) covered[(k / d) | 0] = 1;
+      isWarm = (i) => covered[i] === 1;
+    }
+    const imputed = imputeColdItems(texts, factors, d, isWarm);
     lap('cold items');
-    onProgress?.('cold items', `${imputed} items without interactions placed by their text`);
+    onProgress?.('cold items', `${imputed} items without ${given ? 'a factor row' : 'interactions'} placed by their text`);
   }
-  const { q, scales } = quantizeRows(ials.itemFactors, nItems, o.dim);
+  const { q, scales } = quantizeRows(factors, nItems, o.dim);
   const g = Float32Array.from(gramMatrix64(dequantizeRows(q, scales, nItems, o.dim), nItems, o.dim));
   lap('quantize');
   const trend = trending(sequences, nItems, o.trendingLast);
@@ -104,7 +129,7 @@ export function trainBaseModel(
   lap('next');
   return {
     nItems, dim: o.dim, k: o.k, options: o,
-    itemFactors: ials.itemFactors, embeddings: q, embeddingScales: scales, gram: g,
+    itemFactors: factors, embeddings: q, embeddingScales: scales, gram: g,
     popularity: pop, trending: trend, cooc, next, timing,
   };
 }

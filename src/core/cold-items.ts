@@ -23,9 +23,9 @@ export function textProxies(texts: readonly string[] | ContentIndex, isWarm: (it
   const out: TextProxies = { items: Int32Array.from(cold), from: new Int32Array(cold.length * m).fill(-1), weights: new Float32Array(cold.length * m), m };
   if (cold.length === 0 || cold.length === index.size) return out; // nothing to place, or nothing to borrow from
   // Scored against warm items only: the cost follows what the model knows, however many new items.
-  const scoreWarm = index.subsetScorer(isWarm);
+  const nearestWarm = index.subsetNearest(isWarm, m);
   cold.forEach((c, r) => {
-    const nbs = [...scoreWarm(index.vectors[c])].filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, m);
+    const nbs = nearestWarm(index.vectors[c]);
     let total = 0;
     for (const [, sim] of nbs) total += sim;
     nbs.forEach(([j, sim], k) => {

@@ -111,23 +111,56 @@ export class ContentIndex {
   }
 
   /**
-   * A scorer over a subset of the items (e.g. those a model knows): postings restricted to the
-   * subset, so scoring costs what the subset holds, not the whole catalogue. Returns item → cosine
-   * for the items of the subset sharing a term with the vector.
+   * The nearest items of a subset (e.g. those a model knows): postings restricted to the subset,
+   * so scoring costs what the subset holds, not the whole catalogue. Returns, for a vector, up to
+   * `m` items of the subset with a positive cosine, as [item, cosine] by decreasing cosine, then
+   * increasing index.
+   *
+   * Dense accumulator and a running top m rather than a Map of every item sharing a term, sorted
+   * whole: words every product has (a brand, "made", boilerplate of the descriptions) make that
+   * every item of the catalogue, and sorting 100k entries per cold item took 11 minutes of a
+   * 100k-product build. Sums are accumulated in the same order, so the result is the same.
    */
-  subsetScorer(keep: (item: number) => boolean): (v: SparseVector) => Map<number, number> {
+  subsetNearest(keep: (item: number) => boolean, m: number): (v: SparseVector) => [number, number][] {
     const postings = this.postings.map((p) => {
       const idx: number[] = [];
       for (let k = 0; k < p.items.length; k++) if (keep(p.items[k])) idx.push(k);
       return { items: Int32Array.from(idx, (k) => p.items[k]), weights: Float32Array.from(idx, (k) => p.weights[k]) };
     });
+    const acc = new Float64Array(this.size);
+    const seen = new Uint8Array(this.size);
+    const touched: number[] = [];
     return (v) => {
-      const out = new Map<number, number>();
+      touched.length = 0;
       for (let j = 0; j < v.terms.length; j++) {
         const p = postings[v.terms[j]];
-        for (let k = 0; k < p.items.length; k++) out.set(p.items[k], (out.get(p.items[k]) ?? 0) + v.weights[j] * p.weights[k]);
+        const w = v.weights[j];
+        for (let k = 0; k < p.items.length; k++) {
+          const it = p.items[k];
+          if (seen[it] === 0) {
+            seen[it] = 1;
+            touched.push(it);
+          }
+          acc[it] += w * p.weights[k];
+        }
       }
-      return out;
+      // Kept sorted best first; a candidate enters if it beats the last (insertion, m is small).
+      const top: [number, number][] = [];
+      for (const it of touched) {
+        const s = acc[it];
+        acc[it] = 0;
+        seen[it] = 0;
+        if (!(s > 0)) continue;
+        if (top.length === m) {
+          const [li, ls] = top[m - 1];
+          if (s < ls || (s === ls && it > li)) continue;
+          top.pop();
+        }
+        let at = top.length;
+        while (at > 0 && (top[at - 1][1] < s || (top[at - 1][1] === s && top[at - 1][0] > it))) at--;
+        top.splice(at, 0, [it, s]);
+      }
+      return top;
     };
   }
 
