@@ -18,6 +18,7 @@ export const INITIAL_STATUS: EngineStatus = {
   eventCount: 0,
   persistent: true,
   paused: false,
+  consent: 'not-required',
   modelLoaded: false,
   errors: [],
   revision: 0,

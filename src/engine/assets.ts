@@ -23,30 +23,36 @@ function assetCache(): Promise<CacheLike | undefined> {
   return storage ? storage.open(ASSET_CACHE).catch(() => undefined) : Promise.resolve(undefined);
 }
 
-export const defaultFetchBytes: FetchBytes = async (url, opts) => {
-  const cache = await assetCache();
-  if (opts?.sha256 && cache) {
-    const kept = await cache.match(url).catch(() => undefined);
-    if (kept) {
-      const buf = await kept.arrayBuffer();
-      if ((await sha256Hex(buf)) === opts.sha256) return buf;
-      void cache.delete(url).catch(() => false); // a damaged copy: fetch it again
+/**
+ * Fetches with GET, keeping copies in Cache Storage while `keep()` says so: before the shopper's
+ * consent (`EngineConfig.consentRequired`) Cache Storage is neither opened, read nor written.
+ */
+export function createFetchBytes(keep: () => boolean): FetchBytes {
+  return async (url, opts) => {
+    const cache = keep() ? await assetCache() : undefined;
+    if (opts?.sha256 && cache) {
+      const kept = await cache.match(url).catch(() => undefined);
+      if (kept) {
+        const buf = await kept.arrayBuffer();
+        if ((await sha256Hex(buf)) === opts.sha256) return buf;
+        void cache.delete(url).catch(() => false); // a damaged copy: fetch it again
+      }
     }
-  }
-  try {
-    // A file the page has just fetched (or is fetching) is taken from the HTTP cache as it is.
-    const res = await fetch(url, { method: 'GET', credentials: 'same-origin', cache: opts?.pagePrefetched ? 'force-cache' : 'default' });
-    if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
-    // Kept in the background: the page never waits for the disk.
-    if (cache) void cache.put(url, res.clone()).catch(() => undefined);
-    return await res.arrayBuffer();
-  } catch (err) {
-    const kept = await cache?.match(url).catch(() => undefined);
-    if (!kept) throw err;
-    console.warn(`[shelfwise] ${url} could not be fetched (${err instanceof Error ? err.message : String(err)}); using the copy kept from an earlier visit`);
-    return kept.arrayBuffer();
-  }
-};
+    try {
+      // A file the page has just fetched (or is fetching) is taken from the HTTP cache as it is.
+      const res = await fetch(url, { method: 'GET', credentials: 'same-origin', cache: opts?.pagePrefetched ? 'force-cache' : 'default' });
+      if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
+      // Kept in the background: the page never waits for the disk.
+      if (cache) void cache.put(url, res.clone()).catch(() => undefined);
+      return await res.arrayBuffer();
+    } catch (err) {
+      const kept = await cache?.match(url).catch(() => undefined);
+      if (!kept) throw err;
+      console.warn(`[shelfwise] ${url} could not be fetched (${err instanceof Error ? err.message : String(err)}); using the copy kept from an earlier visit`);
+      return kept.arrayBuffer();
+    }
+  };
+}
 
 /**
  * Drops kept files of earlier model versions: everything under the model's folder that the

@@ -4,7 +4,7 @@ import { summarizeHistory, type HistoryEvent, type ShopperHistory } from '../cor
 import type { BackendChoice, WasmPaths } from '../model/backend';
 import { JsCfScorer, type CfScorer } from '../core/cf-scorer';
 import type { BaseModel, FetchBytes, ModelLoader } from '../model/load-model';
-import { defaultFetchBytes, eraseAssetCache, pruneAssetCache } from './assets';
+import { createFetchBytes, eraseAssetCache, pruneAssetCache } from './assets';
 import { startDownloads, starterList, starterOf, type StarterList } from './startup';
 import { asKeptLists, basisOf, keptKey, META_KEPT, modelVersion, type KeptLists } from './kept-lists';
 import {
@@ -13,6 +13,7 @@ import {
   type RecommendRequest, type ShopperEvent, type ShopperEventInput, type Surface,
 } from '../shared/protocol';
 import { openEventLog, type EventLog } from '../store/event-log';
+import type { ClosedBy } from '../store/db';
 import { anchorSignals, CatalogModel, FEATURED, forYouSignals, rankAndExplain, selectList, toRecommended, type ListPolicy } from './ranker';
 import { applyRules, clampCount } from '../core/merchant-rules';
 import { intraListDiversity } from '../core/diversity';
@@ -89,7 +90,7 @@ export class Engine {
   /** The merchant's rules (`EngineConfig.merchantUrl`); the defaults without one. */
   private merchant: ResolvedMerchantConfig = defaultMerchantConfig();
   private state: EngineStatus = {
-    phase: 'starting', eventCount: 0, persistent: false, paused: false, modelLoaded: false, errors: [], revision: 0,
+    phase: 'starting', eventCount: 0, persistent: false, paused: false, consent: 'not-required', modelLoaded: false, errors: [], revision: 0,
   };
   private listeners = new Map<number, Listener>();
   private nextListener = 1;
@@ -154,13 +155,16 @@ export class Engine {
   private loaded = false;
   /** The manifest and the model's core arrays as they download, before the catalogue is in. */
   private early?: { manifest: Promise<ModelLoader>; core: Promise<BaseModel> };
+  /** Consent changes, one after the other (see `setConsent`). */
+  private consentChange: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: EngineOptions = {}) {
-    this.fetchBytes = options.fetchBytes ?? defaultFetchBytes;
+    // Cache Storage only while the engine may store (see `EngineConfig.consentRequired`).
+    this.fetchBytes = options.fetchBytes ?? createFetchBytes(() => this.state.consent !== 'not-given');
     const clock = options.now ?? Date.now;
     this.now = () => clock() + this.clockOffset;
     this.experiments = new ExperimentRunner({
-      log: () => this.log, now: this.now, random: options.random ?? cryptoRandom, paused: () => this.state.paused,
+      log: () => this.log, now: this.now, random: options.random ?? cryptoRandom, paused: () => !this.personalising(),
     });
   }
 
@@ -223,9 +227,11 @@ export class Engine {
    * for an unknown item or a malformed event.
    */
   async recordEvent(input: ShopperEventInput): Promise<boolean> {
+    // Without consent the event is not even looked at: nothing of it is kept, not in memory either.
+    if (this.state.consent === 'not-given') return false;
     await this.ready();
     const event = this.validateEvent(input);
-    if (this.state.paused) return false;
+    if (!this.personalising()) return false;
     this.events.push(event);
     this.setState({ eventCount: this.events.length });
     await this.track(this.persist(event));
@@ -245,7 +251,7 @@ export class Engine {
   async noteImpressions(surface: Surface, itemIds: string[]): Promise<void> {
     await this.ready();
     if (!SURFACES.includes(surface) || !Array.isArray(itemIds)) throw new Error('noteImpressions: a known surface and a list of item ids');
-    if (this.state.paused || itemIds.length === 0) return;
+    if (!this.personalising() || itemIds.length === 0) return;
     await this.track(this.experiments.noteImpressions(surface, itemIds.length));
     await this.track(this.experiments.maybeReport());
   }
@@ -256,7 +262,7 @@ export class Engine {
     if (!SURFACES.includes(surface) || !Number.isInteger(position) || position < 0 || typeof itemId !== 'string' || itemId.length > MAX_ID_LENGTH) {
       throw new Error('noteClick: a known surface, a position ≥ 0 and an item id');
     }
-    if (this.state.paused) return;
+    if (!this.personalising()) return;
     await this.track(this.experiments.noteClick(surface, position, itemId));
   }
 
@@ -331,7 +337,7 @@ export class Engine {
   private readonly neighboursFailed = (err: Error) => this.reportError(`${err.message}; lists go on without those items' neighbours`);
 
   private starterListFor(req: RecommendRequest): RecommendationList | undefined {
-    const blank = this.events.length === 0 || this.state.paused;
+    const blank = this.events.length === 0 || !this.personalising();
     return this.starter ? starterList(this.starter, req, blank, this.policy(req.surface, summarizeHistory([]))) : undefined;
   }
 
@@ -360,7 +366,7 @@ export class Engine {
    */
   private basis(withModel = true): string | undefined {
     const last = this.events.at(-1);
-    if (!last || this.state.paused || (withModel && !this.modelVersion)) return undefined;
+    if (!last || !this.personalising() || (withModel && !this.modelVersion)) return undefined;
     const history = { events: this.events.length, last, removed: this.removed };
     return basisOf(withModel ? { ...history, model: this.modelVersion, rules: this.merchant } : history);
   }
@@ -384,8 +390,8 @@ export class Engine {
     if (!SURFACES.includes(req.surface)) throw new Error(`Unknown surface "${String(req.surface)}"`);
     if (!cat) return { surface: req.surface, items: [], personal: false };
     const k = Math.max(1, Math.min(req.k ?? 10, 100));
-    // Paused: the lists a first-time visitor would see.
-    const history = this.state.paused ? summarizeHistory([]) : this.history;
+    // Paused, or no consent: the lists a first-time visitor would see.
+    const history = this.personalising() ? this.history : summarizeHistory([]);
     const policy = this.policy(req.surface, history);
     const weights = this.fusionWeights();
     switch (req.surface) {
@@ -394,7 +400,7 @@ export class Engine {
       case 'recently-viewed': {
         const rules = applyRules('recently-viewed', new Float32Array(cat.n), cat.items, this.merchant, history.purchased);
         const viewed: number[] = [];
-        for (let i = this.state.paused ? -1 : this.events.length - 1; i >= 0 && viewed.length < k; i--) {
+        for (let i = this.personalising() ? this.events.length - 1 : -1; i >= 0 && viewed.length < k; i--) {
           const e = this.events[i];
           if (e.type !== 'search') {
             const idx = cat.indexOf.get(e.itemId);
@@ -415,7 +421,7 @@ export class Engine {
       }
       case 'interest': {
         const interest = req.interest === undefined ? this.profile()[0] : this.profile().find((p) => p.key === req.interest);
-        if (this.state.paused || !interest) return { surface: 'interest', items: [], personal: false };
+        if (!this.personalising() || !interest) return { surface: 'interest', items: [], personal: false };
         const anchors = interest.items.slice(0, INTEREST_ANCHORS);
         await this.ensureNeighbours(anchors);
         const rows = cat.toRows(anchors);
@@ -561,21 +567,101 @@ export class Engine {
     await this.log?.clear();
     // Erasing the history does not undo the shopper's choice to pause.
     if (this.state.paused) await this.log?.setMeta(META_SETTINGS, { paused: true } satisfies Settings);
+    this.forget();
+    await eraseAssetCache();
+    this.setState({ eventCount: 0, revision: this.state.revision + 1 });
+    this.announce();
+  }
+
+  /**
+   * The shopper's consent to storing, as the page's banner or CMP decided (only with
+   * `EngineConfig.consentRequired`; ignored otherwise). Given: the history an earlier visit with
+   * consent stored is read, and events are recorded from now on (none from before: they were not
+   * kept). Withdrawn: everything stored is erased, the database and the Cache Storage copies
+   * included, and every list is non-personal at once. Changes apply one after the other.
+   */
+  setConsent(given: boolean): Promise<void> {
+    const run = this.consentChange.then(() => (given ? this.consentGiven() : this.consentWithdrawn()));
+    this.consentChange = run.catch(() => undefined);
+    return this.track(run);
+  }
+
+  private async consentGiven(): Promise<void> {
+    if (this.state.consent !== 'not-given') return;
+    await this.historyRead; // start's opening (of nothing, without consent) is over
+    this.setState({ consent: 'given' });
+    await this.openHistory();
+    if (this.events.length > 0) {
+      this.openBulk();
+      if (this.backendWanted || !this.config?.deferBackend) this.startLearningBackend();
+    }
+    this.scheduleLearning(); // a new revision: the page asks for its lists again
+    await this.learning;
+  }
+
+  private async consentWithdrawn(): Promise<void> {
+    if (this.state.consent !== 'given') return;
+    // From here nothing new is written: events are refused and Cache Storage is left alone.
+    this.setState({ consent: 'not-given' });
+    await Promise.allSettled([...this.writesInFlight]);
+    await this.experiments.flushed();
+    const log = this.log;
+    this.dropLog();
+    this.forget();
+    const deleted = await log?.destroy().catch((err: unknown) => {
+      this.reportError(`Could not delete the stored history: ${message(err)}`);
+      return true;
+    });
+    if (deleted === false) console.warn('[shelfwise] another tab holds the history open; it is deleted as soon as that tab lets go');
+    await eraseAssetCache();
+    this.setState({ eventCount: 0, persistent: false, paused: false, revision: this.state.revision + 1 });
+  }
+
+  /** Lets go of the log and of the other tabs' channel (the log is gone, or no longer ours to use). */
+  private dropLog(): void {
+    this.log = undefined;
+    this.channel?.close();
+    this.channel = undefined;
+  }
+
+  /** Forgets in memory everything the shopper's history gave: events, learning, kept lists, counters. */
+  private forget(): void {
     this.events = [];
     this.history = summarizeHistory([]);
     this.userVector = undefined;
     this.removed = {};
     this.kept = undefined;
     this.experiments.reset();
-    await eraseAssetCache();
-    this.setState({ eventCount: 0, revision: this.state.revision + 1 });
-    this.announce();
+  }
+
+  /**
+   * Another tab deleted the database (the shopper withdrew consent there) or opened a newer
+   * schema: this connection was closed. A deletion is that tab's withdrawal, here too.
+   */
+  private storeClosed(why: ClosedBy): void {
+    this.dropLog();
+    if (why === 'upgraded') {
+      this.reportError('Another tab runs a newer version of Shelfwise; reload this page to keep recording');
+      this.setState({ persistent: false });
+      return;
+    }
+    this.forget();
+    this.setState({
+      eventCount: 0, persistent: false, paused: false, revision: this.state.revision + 1,
+      consent: this.state.consent === 'not-required' ? 'not-required' : 'not-given',
+    });
+  }
+
+  /** Not paused and, in consent mode, consented: the history may shape lists and be added to. */
+  private personalising(): boolean {
+    return !this.state.paused && this.state.consent !== 'not-given';
   }
 
   // ---------------------------------------------------------------- internals
 
   private async start(config: EngineConfig): Promise<EngineStatus> {
-    this.setState({ phase: 'loading', detail: 'Opening your history', progress: 0, revision: config.revisionBase ?? 0 });
+    const consent = !config.consentRequired ? 'not-required' : config.consentGiven ? 'given' : 'not-given';
+    this.setState({ phase: 'loading', detail: 'Opening your history', progress: 0, revision: config.revisionBase ?? 0, consent });
     const base = this.options.baseUrl ?? (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/';
     // Node, tests and the evaluation (no `deferBackend`) want everything at once.
     if (!config.deferBackend) this.openBulk();
@@ -628,7 +714,7 @@ export class Engine {
       // or named a backend (`?backend=`: QA wants that backend running).
       if (this.events.length > 0 || !config.deferBackend || config.backend) await this.loadEmbeddings();
       // Old versions' files go from the cache once this version is in use.
-      void this.track(pruneAssetCache(manifestUrl, loader.fileUrls()).catch(() => 0));
+      if (this.state.consent !== 'not-given') void this.track(pruneAssetCache(manifestUrl, loader.fileUrls()).catch(() => 0));
     }
     this.loaded = true;
     this.setState({ phase: 'ready', detail: undefined, progress: undefined, revision: this.state.revision + 1 });
@@ -641,9 +727,13 @@ export class Engine {
     return this.status();
   }
 
-  /** Opens the log and reads the history, the shopper's settings and the outcome counters. */
+  /**
+   * Opens the log and reads the history, the shopper's settings and the outcome counters; without
+   * consent, nothing (the device's storage is not even opened).
+   */
   private async openHistory(): Promise<void> {
-    const opened = this.options.log ? { log: this.options.log } : await openEventLog(this.options.dbName);
+    if (this.state.consent === 'not-given') return;
+    const opened = this.options.log ? { log: this.options.log } : await openEventLog(this.options.dbName, (why) => this.storeClosed(why));
     this.log = opened.log;
     if (opened.error) this.reportError(opened.error);
     this.listenToOtherTabs(this.options.dbName ?? 'shelfwise');
@@ -733,9 +823,9 @@ export class Engine {
       const [backends, { TfCfModel }] = await Promise.all([import('../model/backend'), import('../model/cf-model')]);
       this.backends = backends;
       const exclude = this.lostBackends;
-      const remembered = config.backend ? undefined : await this.log!.getMeta<BackendChoice>(META_BACKEND).catch(() => undefined);
+      const remembered = config.backend ? undefined : await this.log?.getMeta<BackendChoice>(META_BACKEND).catch(() => undefined);
       const choice = await backends.chooseBackend({ forced: config.backend, remembered, exclude, wasmPaths: this.options.wasmPaths, workload: [model.n, model.d] });
-      if (!config.backend && !remembered && !exclude.length && choice.measuredMs) await this.log!.setMeta(META_BACKEND, choice).catch(() => undefined);
+      if (!config.backend && !remembered && !exclude.length && choice.measuredMs) await this.log?.setMeta(META_BACKEND, choice).catch(() => undefined);
       const tfModel = new TfCfModel(model.embeddings, model.n, model.d, model.gram, model.manifest.params);
       this.cf?.dispose();
       this.cf = tfModel;
@@ -839,7 +929,8 @@ export class Engine {
 
   /** The in-memory log mirrors the stored one after a compaction. */
   private async trimToLog(): Promise<void> {
-    const kept = (await this.log!.count()) + this.writeBatch.length; // stored, plus the next batch
+    if (!this.log) return;
+    const kept = (await this.log.count()) + this.writeBatch.length; // stored, plus the next batch
     if (this.events.length > kept) this.events = this.events.slice(this.events.length - kept);
     this.setState({ eventCount: this.events.length });
   }
@@ -874,7 +965,9 @@ export class Engine {
   private async reloadFromStore(): Promise<void> {
     // Our own writes first, so the store holds everything this tab recorded.
     await Promise.allSettled([...this.writesInFlight]);
-    const [stored, settings] = await Promise.all([this.log!.all(), this.log!.getMeta<Settings>(META_SETTINGS)]);
+    const log = this.log;
+    if (!log) return; // consent withdrawn meanwhile
+    const [stored, settings] = await Promise.all([log.all(), log.getMeta<Settings>(META_SETTINGS)]);
     this.events = stored.map(({ seq: _seq, ...e }) => e as ShopperEvent);
     this.removed = settings?.removed ?? {};
     await this.experiments.load();

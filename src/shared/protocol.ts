@@ -153,6 +153,11 @@ export interface EngineStatus {
   persistent: boolean;
   /** The shopper paused personalisation: nothing is recorded, lists are non-personal. */
   paused: boolean;
+  /**
+   * Consent to store (`EngineConfig.consentRequired`): `not-given` means nothing is read from or
+   * written to the device's storage, nothing is recorded, and lists are non-personal.
+   */
+  consent: 'not-required' | 'not-given' | 'given';
   /** True once the base model is loaded and verified; false means non-personal fallback only. */
   modelLoaded: boolean;
   /** Clear messages about what failed (bad catalogue, bad model, storage unavailable...). */
@@ -187,6 +192,14 @@ export interface EngineConfig {
    * again, which on a phone link saves a round trip before the first carousel.
    */
   pagePrefetched?: boolean;
+  /**
+   * The shop must have the shopper's consent before anything is stored (`data-consent="required"`):
+   * the engine starts without IndexedDB and Cache Storage, records nothing, and serves
+   * non-personal lists until `setConsent(true)`. `consentGiven` starts it with consent (a page
+   * that restarts a dead worker after consent).
+   */
+  consentRequired?: boolean;
+  consentGiven?: boolean;
 }
 
 /**

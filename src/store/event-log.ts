@@ -1,5 +1,5 @@
 import type { ItemAggregate, ShopperEvent } from '../shared/protocol';
-import { openShelfwiseDB, type ShelfwiseDBHandle, type StoredEvent } from './db';
+import { DB_NAME, deleteShelfwiseDB, openShelfwiseDB, type ClosedBy, type ShelfwiseDBHandle, type StoredEvent } from './db';
 
 /**
  * The shopper's event log. Persistent through IndexedDB when it can be opened, otherwise kept
@@ -24,11 +24,16 @@ export interface EventLog {
   /** Removes every event, aggregate and meta record. */
   clear(): Promise<void>;
   close(): void;
+  /**
+   * Closes the log and deletes its storage, the database included (withdrawn consent). False if
+   * another tab held the database open past the wait (it is deleted once that tab lets go).
+   */
+  destroy(): Promise<boolean>;
 }
 
 class IdbEventLog implements EventLog {
   readonly persistent = true;
-  constructor(private readonly db: ShelfwiseDBHandle) {}
+  constructor(private readonly db: ShelfwiseDBHandle, private readonly name: string) {}
 
   async append(events: ShopperEvent[]): Promise<void> {
     if (events.length === 0) return;
@@ -94,6 +99,10 @@ class IdbEventLog implements EventLog {
   close(): void {
     this.db.close();
   }
+  destroy(): Promise<boolean> {
+    this.db.close();
+    return deleteShelfwiseDB(this.name);
+  }
 }
 
 /** The fallback when IndexedDB cannot be opened (private mode, blocked storage). */
@@ -138,6 +147,10 @@ export class MemoryEventLog implements EventLog {
     this.folded.clear();
   }
   close(): void {}
+  async destroy(): Promise<boolean> {
+    await this.clear();
+    return true;
+  }
 }
 
 function aggregateKey(e: ShopperEvent): string {
@@ -155,11 +168,11 @@ function addToAggregate(a: ItemAggregate, e: ShopperEvent): ItemAggregate {
 
 /**
  * Opens the persistent log, or falls back to memory. The error, if any, is returned so the
- * engine can tell the shopper their history will not be kept.
+ * engine can tell the shopper their history will not be kept. `onClosed`: see `openShelfwiseDB`.
  */
-export async function openEventLog(dbName?: string): Promise<{ log: EventLog; error?: string }> {
+export async function openEventLog(dbName = DB_NAME, onClosed?: (why: ClosedBy) => void): Promise<{ log: EventLog; error?: string }> {
   try {
-    return { log: new IdbEventLog(await openShelfwiseDB(dbName)) };
+    return { log: new IdbEventLog(await openShelfwiseDB(dbName, onClosed), dbName) };
   } catch (err) {
     const cause = err instanceof Error ? err.message : String(err);
     return { log: new MemoryEventLog(), error: `Storage unavailable, history is kept for this visit only: ${cause}` };
