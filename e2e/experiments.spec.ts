@@ -92,6 +92,8 @@ test('bandit: in a seeded simulation where B has twice A\'s CTR, the device move
   // each opened with the arm's CTR (the shopper's clicks come from a seeded mulberry32).
   const chosen = await page.evaluate(async (ids) => {
     const qa = (globalThis as unknown as ShelfwiseWindow).__shelfwise;
+    // The bandit's own draws are seeded too: the same run every time, not a 1-in-2,000 chance of failing.
+    await qa.seedRandom(7);
     let a = 12345;
     const rand = () => {
       a = (a + 0x6d2b79f5) | 0;
@@ -113,9 +115,8 @@ test('bandit: in a seeded simulation where B has twice A\'s CTR, the device move
   }, items);
   const share = (xs: string[]) => xs.filter((x) => x === 'b').length / xs.length;
   console.log(`bandit: share of sessions on B: 1-100 ${share(chosen.slice(0, 100)).toFixed(2)}, 201-300 ${share(chosen.slice(200)).toFixed(2)}`);
-  // The bandit's own draws are the browser's (crypto) randomness: over 2,000 simulated devices
-  // with the same CTRs (test/core/outcomes.test.ts) the share of sessions 201-300 on B has median
-  // 0.99 and 5th percentile 0.95, and falls to 0.7 or below about once: a rare failure is chance.
+  // Over 2,000 simulated devices with the same CTRs (test/core/outcomes.test.ts) the share of
+  // sessions 201-300 on B has median 0.99 and 5th percentile 0.95; this seed is one of them.
   expect(share(chosen.slice(200))).toBeGreaterThan(0.7);
   // The device's own counters say why: B's impressions and clicks, on this device only.
   const outcomes = await page.evaluate(() => (globalThis as unknown as ShelfwiseWindow).__shelfwise.outcomes());

@@ -1,11 +1,13 @@
 import { expect, type Locator, type Page, type Route } from '@playwright/test';
 import type { EngineStatus, EventType, Surface } from '../../src/shared/protocol';
-import type { ShelfwiseList, ShelfwiseRecommendOptions, ShelfwiseWindow } from '../../src/widget/api-types';
+import type { ShelfwiseConsent, ShelfwiseList, ShelfwiseRecommendOptions, ShelfwiseWindow } from '../../src/widget/api-types';
 import { Carousel } from './carousel';
 
 /** The plain-HTML example page (public/examples/plain.html, served from the built dist/). */
 export const EXAMPLE_PATH = '/examples/plain.html';
 export const WIDGET_SCRIPT = '/shelfwise/shelfwise.js';
+/** The same shop in consent mode (`data-consent="required"`, with the shop's own banner). */
+export const CONSENT_PATH = '/examples/consent.html';
 /** The carousels' height at the default font size (src/widget/styles.ts: 20em of 16px). */
 export const CAROUSEL_HEIGHT_PX = 320;
 
@@ -80,6 +82,11 @@ export class WidgetPage {
 
   status(): Promise<EngineStatus> {
     return this.page.evaluate(() => (globalThis as unknown as ShelfwiseWindow).shelfwise.status());
+  }
+
+  /** What the shop's banner calls: `shelfwise.consent(given)`, resolved once applied. */
+  consent(given: boolean): Promise<ShelfwiseConsent> {
+    return this.page.evaluate((g) => (globalThis as unknown as ShelfwiseWindow).shelfwise.consent(g), given);
   }
 
   track(type: EventType, itemIdOrQuery: string): Promise<boolean> {

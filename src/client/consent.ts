@@ -186,3 +186,12 @@ export class ConsentController {
     for (const l of [...this.listeners]) l(next);
   }
 }
+
+/** The page's own window as a ConsentHost: `__tcfapi` is looked up each time it is needed. */
+export function browserConsentHost(log: (message: string) => void): ConsentHost {
+  return {
+    tcfapi: () => (globalThis as { __tcfapi?: TcfApi }).__tcfapi,
+    setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+    log,
+  };
+}

@@ -9,6 +9,7 @@ import * as Comlink from 'comlink';
 import type { EngineApi } from '../../workers/recommender.worker';
 import type { BackendName, EngineConfig, EngineStatus } from '../shared/protocol';
 import { BACKENDS } from '../shared/protocol';
+import type { ConsentController } from './consent';
 import { createStore } from './create-store';
 
 export type Engine = Comlink.Remote<EngineApi>;
@@ -215,6 +216,35 @@ export function startEngine(cfg?: EngineConfig): Promise<EngineStatus> {
     prefetchStartFiles(config);
   }
   return disabled ? Promise.resolve(engineStatusStore.get()) : initialise(current());
+}
+
+/**
+ * Has the engine follow a consent controller (consent mode): the engine config starts with the
+ * controller's decision, and each change of "may store" is passed on. Kept in the config too, so
+ * a worker restarted later starts in the same state. Call before `startEngine`.
+ */
+export function followConsent(consent: ConsentController): void {
+  let allowed = consent.allowsStorage();
+  consent.subscribe(() => {
+    const now = consent.allowsStorage();
+    if (now === allowed) return;
+    allowed = now;
+    if (!config) return; // not started: the start's config carries the decision
+    config.consentGiven = now;
+    consentApplied = engine().setConsent(now).catch((e: unknown) => reportBridgeError(`Consent could not be applied: ${errorText(e)}`));
+  });
+}
+
+let consentApplied: Promise<void> = Promise.resolve();
+
+/** Resolves once the engine has applied the latest consent change (the history opened, or erased). */
+export function consentSettled(): Promise<void> {
+  return consentApplied;
+}
+
+/** The consent fields of an engine config for `consent` (see `followConsent`). */
+export function consentConfig(consent: ConsentController): Pick<EngineConfig, 'consentRequired' | 'consentGiven'> {
+  return consent.required ? { consentRequired: true, consentGiven: consent.allowsStorage() } : {};
 }
 
 /**

@@ -4,7 +4,7 @@
  * functions over the engine API (no React), shared by the storefront's panel and the widget's
  * `<shelfwise-your-data>`; each control resolves to the message the panel shows.
  */
-import { EVENT_TYPES, type CatalogItem, type EventType, type ExportedData, type Interest, type OutcomeSummary, type ShopperEvent, type Surface } from '../shared/protocol';
+import { EVENT_TYPES, type CatalogItem, type EngineStatus, type EventType, type ExportedData, type Interest, type OutcomeSummary, type ShopperEvent, type Surface } from '../shared/protocol';
 
 /** The engine methods the summary reads. */
 export interface SummaryApi {
@@ -22,6 +22,16 @@ export interface ControlsApi {
 }
 
 export const EXPORT_FILENAME = 'shelfwise-data.json';
+
+/** Whether anything is recorded now, in a sentence: paused, waiting for consent, or on. */
+export function recordingNote(status: Pick<EngineStatus, 'paused' | 'consent'>): string {
+  if (status.consent === 'not-given') {
+    return 'You have not agreed to this shop storing your activity: nothing you do is recorded or stored, and recommendations are not personal. The shop\'s privacy settings change that.';
+  }
+  return status.paused
+    ? 'Personalisation is paused: nothing you do is recorded, and recommendations are not personal.'
+    : 'Personalisation is on: what you view, add to your cart, buy and search for is recorded on this device.';
+}
 
 export async function pauseControl(api: ControlsApi, paused: boolean): Promise<string> {
   await api.setPaused(paused);

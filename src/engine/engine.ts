@@ -20,6 +20,7 @@ import { intraListDiversity } from '../core/diversity';
 import { interestProfile, titleWordStats, type InterestCatalog, type ShopperInterest } from '../core/interests';
 import { defaultMerchantConfig, validateMerchantConfig, type ResolvedMerchantConfig } from '../shared/merchant-config';
 import type { ActiveExperiment, OutcomeSummary } from '../shared/protocol';
+import { mulberry32 } from '../core/random';
 import { cryptoRandom, ExperimentRunner } from './experiments';
 
 export interface EngineOptions {
@@ -125,6 +126,8 @@ export class Engine {
   private readonly experiments: ExperimentRunner;
   /** Moved by `advanceClockForTest` only. */
   private clockOffset = 0;
+  /** The platform's CSPRNG; replaced by `seedRandomForTest` only. */
+  private random: () => number;
   /** The model's parts arrive by need (see `ModelLoader`). */
   private loader?: ModelLoader;
   /**
@@ -163,8 +166,9 @@ export class Engine {
     this.fetchBytes = options.fetchBytes ?? createFetchBytes(() => this.state.consent !== 'not-given');
     const clock = options.now ?? Date.now;
     this.now = () => clock() + this.clockOffset;
+    this.random = options.random ?? cryptoRandom;
     this.experiments = new ExperimentRunner({
-      log: () => this.log, now: this.now, random: options.random ?? cryptoRandom, paused: () => !this.personalising(),
+      log: () => this.log, now: this.now, random: () => this.random(), paused: () => !this.personalising(),
     });
   }
 
@@ -227,6 +231,8 @@ export class Engine {
    * for an unknown item or a malformed event.
    */
   async recordEvent(input: ShopperEventInput): Promise<boolean> {
+    // An event sent after the page's consent call is judged under it.
+    await this.consentChange;
     // Without consent the event is not even looked at: nothing of it is kept, not in memory either.
     if (this.state.consent === 'not-given') return false;
     await this.ready();
@@ -283,6 +289,14 @@ export class Engine {
   advanceClockForTest(ms: number): number {
     if (Number.isFinite(ms) && ms > 0) this.clockOffset += ms;
     return this.now();
+  }
+
+  /**
+   * For QA: draws (bandit, seeds, randomized response) from a seeded generator from now on, so a
+   * simulation gives the same result on every run.
+   */
+  seedRandomForTest(seed: number): void {
+    this.random = mulberry32(seed >>> 0);
   }
 
   /**

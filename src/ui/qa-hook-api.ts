@@ -2,6 +2,7 @@
  * The QA hook's shape (`window.__shelfwise`), kept free of DOM types so Playwright scenarios
  * (compiled for Node) can import it too.
  */
+import type { ConsentSnapshot } from '../client/consent';
 import type { ActiveExperiment, EngineStatus, EventType, OutcomeSummary, RecommendationList, ShopperEvent } from '../shared/protocol';
 
 export interface ShelfwiseTimings {
@@ -45,8 +46,15 @@ export interface ShelfwiseQaHook {
   experiment(): Promise<ActiveExperiment | undefined>;
   /** The on-device outcome counters ("Your data"). */
   outcomes(): Promise<OutcomeSummary>;
+  /**
+   * Answers the demo's consent banner (`?consent=required`) as the shopper would; resolves once
+   * the engine has applied it (history opened, or erased), with the consent state.
+   */
+  consent(given: boolean): Promise<ConsentSnapshot>;
   /** Moves the engine's clock forward by `ms` (e.g. to the next day); resolves to the engine's new time. */
   advanceClock(ms: number): Promise<number>;
+  /** Makes the engine's draws (bandit, device seed) come from a generator seeded with `seed`: simulations repeat exactly. */
+  seedRandom(seed: number): Promise<void>;
   /** What a carousel tells the engine when its cards are shown, and when one is opened (simulations). */
   noteImpressions(surface: string, itemIds: string[]): Promise<void>;
   noteClick(surface: string, position: number, itemId: string): Promise<void>;

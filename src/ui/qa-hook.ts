@@ -10,6 +10,7 @@ import { currentLocation } from './app/router';
 import { cartStore } from './features/cart/cart-store';
 import { recommendRequest } from './features/carousel/use-recommendations';
 import { timings } from './features/carousel/timings';
+import { decide } from './features/consent/consent-store';
 import type { ShelfwiseQaHook } from './qa-hook-api';
 import { engine, engineStatusStore, killWorkerForTest, offerStatus, startEngine } from '../client/worker-bridge';
 
@@ -107,7 +108,9 @@ export function installQaHook(): void {
     timings,
     experiment: () => startEngine().then(() => engine().experiment()),
     outcomes: () => startEngine().then(() => engine().outcomes()),
+    consent: (given) => decide(given),
     advanceClock: (ms) => startEngine().then(() => engine().advanceClockForTest(ms)),
+    seedRandom: (seed) => startEngine().then(() => engine().seedRandomForTest(seed)),
     noteImpressions: (surface, itemIds) => startEngine().then(() => engine().noteImpressions(asSurface(surface), itemIds)),
     noteClick: (surface, position, itemId) => startEngine().then(() => engine().noteClick(asSurface(surface), position, itemId)),
   };

@@ -2,6 +2,7 @@
  * The public types of `window.shelfwise` (the merchant guide documents them). Free of DOM and
  * widget internals, so Playwright scenarios (compiled for Node) and merchants can use them.
  */
+import type { ConsentSnapshot } from '../client/consent';
 import type { EngineStatus, EventType, RecommendationList, Surface } from '../shared/protocol';
 
 export type { EngineStatus, EventType, RecommendationList, RecommendedItem, Reason, ReasonKind, Surface } from '../shared/protocol';
@@ -14,6 +15,9 @@ export interface ShelfwiseRecommendOptions {
   /** Cart items, anchors of `bought-together` on a cart page. */
   cartItems?: string[];
 }
+
+/** Where consent stands: `state` is what Shelfwise acts on, `source` who decided, `detail` why. */
+export type ShelfwiseConsent = ConsentSnapshot;
 
 /** A recommendation list; `error` says why it is empty when it could not be computed. */
 export type ShelfwiseList = RecommendationList & { error?: string };
@@ -39,6 +43,12 @@ export interface ShelfwiseApi {
   eventCount(): Promise<number>;
   /** The engine's current status (phase, backend, errors...). */
   status(): Promise<EngineStatus>;
+  /**
+   * The shopper's answer to the shop's consent banner, with `data-consent="required"` (ignored
+   * otherwise). `true`: recording starts now. `false`: everything stored is erased and lists are
+   * non-personal. Resolves once applied, with the consent state it led to.
+   */
+  consent(given: boolean): Promise<ShelfwiseConsent>;
   /** Resolves when nothing is pending and every carousel shows the latest lists (for tests). */
   whenIdle(): Promise<void>;
 }

@@ -5,7 +5,8 @@
  * The public types are in `api-types.ts`.
  */
 import { EVENT_TYPES, SURFACES, type EngineStatus, type EventType, type RecommendRequest, type Surface } from '../shared/protocol';
-import type { ShelfwiseApi, ShelfwiseList, ShelfwiseRecommendOptions, ShelfwiseUpdateListener } from './api-types';
+import { consentSettled } from '../client/worker-bridge';
+import type { ShelfwiseApi, ShelfwiseConsent, ShelfwiseList, ShelfwiseRecommendOptions, ShelfwiseUpdateListener } from './api-types';
 import { warn, type WidgetController } from './controller';
 
 declare global {
@@ -96,6 +97,17 @@ export function createApi(controller: WidgetController, version: string): Shelfw
         warn('status() failed', err);
         return controller.status();
       }
+    },
+
+    async consent(given: boolean): Promise<ShelfwiseConsent> {
+      if (typeof given !== 'boolean') {
+        warn(`consent(${String(given)}): pass true or false`);
+        return controller.consent.get();
+      }
+      if (!controller.consent.required) warn('consent() does nothing: the script tag has no data-consent="required"');
+      const snapshot = controller.consent.consent(given);
+      await consentSettled();
+      return snapshot;
     },
 
     async whenIdle(): Promise<void> {

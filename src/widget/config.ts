@@ -3,6 +3,7 @@
  * host page) and of each `<shelfwise-carousel>`. Pure functions without DOM types, so Node tests
  * cover them.
  */
+import { DEFAULT_TCF_RULES, type TcfRules } from '../client/consent';
 import { safeLink } from '../client/product-format';
 import { BACKENDS, SURFACES, type BackendName, type CatalogItem, type EngineConfig, type RecommendRequest, type Surface } from '../shared/protocol';
 
@@ -21,6 +22,12 @@ export interface WidgetConfig {
   productUrl?: string;
   /** Forces a tfjs backend (QA, benchmarks); the engine chooses without it. */
   backend?: BackendName;
+  /** `data-consent="required"`: nothing is stored until the shopper consents (see `src/client/consent.ts`). */
+  consentRequired: boolean;
+  /** How a TCF CMP's answer is read (`data-tcf-purposes`, `data-tcf-scope`, `data-tcf-vendors`). */
+  tcf: TcfRules;
+  /** Attributes that were set but could not be read, for the console. */
+  problems: string[];
 }
 
 export const DEFAULT_CATALOG = '/catalog.json';
@@ -33,11 +40,18 @@ export const MAX_LIMIT = 24;
 /** The subset of `DOMStringMap` the widget reads (`script.dataset`). */
 export type ScriptData = Readonly<Record<string, string | undefined>>;
 
-/** Reads `data-catalog`, `data-model`, `data-merchant`, `data-product-url` and `data-backend`, resolved against `baseUri`. */
+/**
+ * Reads `data-catalog`, `data-model`, `data-merchant`, `data-product-url`, `data-backend`,
+ * `data-consent` and `data-tcf-*`, resolved against `baseUri`.
+ */
 export function readConfig(data: ScriptData, baseUri: string): WidgetConfig {
+  const problems: string[] = [];
   const config: WidgetConfig = {
     catalogUrl: new URL(data.catalog?.trim() || DEFAULT_CATALOG, baseUri).href,
     modelUrl: new URL(data.model?.trim() || DEFAULT_MODEL, baseUri).href,
+    consentRequired: readConsent(data.consent, problems),
+    tcf: readTcfRules(data, problems),
+    problems,
   };
   if (data.productUrl?.includes('{id}')) config.productUrl = data.productUrl.trim();
   const merchant = data.merchant?.trim();
@@ -45,6 +59,36 @@ export function readConfig(data: ScriptData, baseUri: string): WidgetConfig {
   const backend = data.backend?.trim();
   if (backend && (BACKENDS as readonly string[]).includes(backend)) config.backend = backend as BackendName;
   return config;
+}
+
+/** `data-consent`: "required" turns consent mode on; anything else but "not-required" is a mistake said aloud. */
+function readConsent(value: string | undefined, problems: string[]): boolean {
+  const v = value?.trim().toLowerCase();
+  if (v === undefined || v === '' || v === 'not-required') return false;
+  if (v === 'required') return true;
+  // Failing safe: a shop that wrote the attribute meant to ask for consent.
+  problems.push(`data-consent="${value}" is not "required" or "not-required"; treated as "required"`);
+  return true;
+}
+
+/** Whole numbers ≥ 1 from a space- or comma-separated list; `undefined` when the attribute is absent. */
+function idList(name: string, value: string | undefined, problems: string[]): number[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const parts = value.split(/[\s,]+/).filter(Boolean);
+  const ids = parts.map(Number).filter((n) => Number.isInteger(n) && n >= 1);
+  if (ids.length !== parts.length) problems.push(`${name}="${value}" should be whole numbers separated by spaces; read as "${ids.join(' ')}"`);
+  return ids;
+}
+
+function readTcfRules(data: ScriptData, problems: string[]): TcfRules {
+  const purposes = idList('data-tcf-purposes', data.tcfPurposes, problems);
+  const vendors = idList('data-tcf-vendors', data.tcfVendors, problems) ?? [];
+  const scopeValue = data.tcfScope?.trim();
+  let scope = DEFAULT_TCF_RULES.scope;
+  if (scopeValue === 'vendors' || scopeValue === 'publisher') scope = scopeValue;
+  else if (scopeValue) problems.push(`data-tcf-scope="${scopeValue}" is not "vendors" or "publisher"; using "${scope}"`);
+  // An empty purpose list would grant on any answer: the default purposes instead.
+  return { purposes: purposes?.length ? purposes : DEFAULT_TCF_RULES.purposes, scope, vendors };
 }
 
 /**

@@ -6,7 +6,8 @@
  * `whenIdle` for tests.
  */
 import type { EngineStatus, EventType, RecommendationList, RecommendRequest, ShopperEventInput, Surface } from '../shared/protocol';
-import { engine, engineStatusStore, errorText, offerStatus, startEngine } from '../client/worker-bridge';
+import type { ConsentController } from '../client/consent';
+import { consentConfig, engine, engineStatusStore, errorText, followConsent, offerStatus, startEngine } from '../client/worker-bridge';
 import { engineConfig, type WidgetConfig } from './config';
 
 /** Written to the page's performance timeline when the first carousel with cards is painted. */
@@ -40,8 +41,15 @@ export class WidgetController {
   private started?: Promise<EngineStatus>;
   private readonly views = new Set<SettlingView>();
   private firstCarousel = false;
+  private toldNoConsent = false;
 
-  constructor(readonly config: WidgetConfig) {}
+  /** `consent` decides when the engine may store (always, outside consent mode). */
+  constructor(
+    readonly config: WidgetConfig,
+    readonly consent: ConsentController,
+  ) {
+    followConsent(consent);
+  }
 
   /**
    * Starts the worker and the engine once; never rejects (failures are in the status). Resolves
@@ -49,7 +57,7 @@ export class WidgetController {
    * the catalogue and model too.
    */
   start(): Promise<EngineStatus> {
-    this.started ??= startEngine(engineConfig(this.config));
+    this.started ??= startEngine({ ...engineConfig(this.config), ...consentConfig(this.consent) });
     return this.started;
   }
 
@@ -88,13 +96,19 @@ export class WidgetController {
   }
 
   /**
-   * Records an event: true when stored, false while the shopper has paused personalisation;
-   * rejects (nothing stored) for an unknown item or a malformed event.
+   * Records an event: true when stored, false while the shopper has paused personalisation or
+   * (consent mode) has not consented; rejects (nothing stored) for an unknown item or a
+   * malformed event.
    */
   async track(type: EventType, itemIdOrQuery: string): Promise<boolean> {
     void this.start();
     const input: ShopperEventInput = type === 'search' ? { type, query: itemIdOrQuery } : { type, itemId: itemIdOrQuery };
-    return engine().recordEvent(input);
+    const stored = await engine().recordEvent(input);
+    if (!stored && !this.consent.allowsStorage() && !this.toldNoConsent) {
+      this.toldNoConsent = true;
+      warn(`events are not recorded until the shopper consents (${this.consent.get().detail})`);
+    }
+    return stored;
   }
 
   async eventCount(): Promise<number> {

@@ -8,6 +8,7 @@
 import { version } from '../../package.json';
 import { createApi } from './api';
 import { CAROUSEL_TAG, defineCarouselElement } from './carousel-element';
+import { browserConsentHost, ConsentController } from '../client/consent';
 import { readConfig } from './config';
 import { warn, WidgetController } from './controller';
 import { watchMarkedElements } from './marked-elements';
@@ -31,7 +32,13 @@ function main(): void {
     return;
   }
   const script = findOwnScript(document, import.meta.url);
-  const controller = new WidgetController(readConfig(script?.dataset ?? {}, document.baseURI));
+  const config = readConfig(script?.dataset ?? {}, document.baseURI);
+  for (const problem of config.problems) warn(problem);
+  const consent = new ConsentController(config.consentRequired, browserConsentHost((m) => warn(m)), config.tcf);
+  // Before the engine starts, so that a CMP that already knows the answer gives it at once; again
+  // at `load`, for a CMP whose script comes after ours.
+  if (!consent.listenToCmp()) window.addEventListener('load', () => consent.listenToCmp(), { once: true });
+  const controller = new WidgetController(config, consent);
 
   defineCarouselElement(controller);
   defineYourDataElement(controller);

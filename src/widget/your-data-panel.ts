@@ -10,7 +10,7 @@ import { downloadJson } from '../client/download-json';
 import { interestLabel, percent } from '../client/interest-labels';
 import {
   COUNT_LABEL, eraseControl, EVENT_VERB, exportControl, OUTCOME_COLUMNS, outcomesNote, pauseControl, readSummary, removeInterestControl,
-  SURFACE_LABEL, type StoredSummary,
+  SURFACE_LABEL, type StoredSummary, recordingNote,
 } from '../client/your-data-summary';
 import { engine } from '../client/worker-bridge';
 import { settleLatest, warn, type SettlingView, type WidgetController } from './controller';
@@ -107,9 +107,7 @@ export class YourDataPanel implements SettlingView {
     const parts: Node[] = [
       h('h2', {}, 'Your data'),
       h('p', { class: 'muted' }, 'Everything below is kept in this browser only. Nothing is sent to a server; an export is made on your device.'),
-      h('p', { role: 'status', 'data-paused': String(paused) }, paused
-        ? 'Personalisation is paused: nothing you do is recorded, and recommendations are not personal.'
-        : 'Personalisation is on: what you view, add to your cart, buy and search for is recorded on this device.'),
+      h('p', { role: 'status', 'data-paused': String(paused), 'data-consent': status.consent }, recordingNote(status)),
       controls,
     ];
     if (this.confirming) {

@@ -69,6 +69,16 @@ describe('consent mode: nothing is stored before consent', () => {
     expect((await engine.recommend({ surface: 'recently-viewed', k: 5 })).items.map((it) => it.id)).toEqual(['it-3', 'it-2']);
   });
 
+  it('an event sent right after consent (before the change is applied) is judged under it', async () => {
+    const engine = await engineWith(REQUIRED);
+    void engine.setConsent(true);
+    expect(await engine.recordEvent({ type: 'view', itemId: 'it-1' })).toBe(true);
+    void engine.setConsent(false);
+    expect(await engine.recordEvent({ type: 'view', itemId: 'it-2' })).toBe(false);
+    await engine.whenIdle();
+    expect(await databases()).toEqual([]);
+  });
+
   it('a history stored with consent on an earlier visit is read only once consent is given again', async () => {
     const first = await engineWith(REQUIRED);
     await first.setConsent(true);

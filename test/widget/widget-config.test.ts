@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cardHref, carouselRequest, DEFAULT_LIMIT, engineConfig, MAX_LIMIT, productHref, readConfig } from '../../src/widget/config';
 import { readMarking } from '../../src/widget/marking';
+import { DEFAULT_TCF_RULES } from '../../src/client/consent';
 
 const PAGE = 'https://shop.example/games/list.html?sort=new';
 
@@ -14,6 +15,9 @@ describe('script tag configuration', () => {
     expect(readConfig({}, PAGE)).toEqual({
       catalogUrl: 'https://shop.example/catalog.json',
       modelUrl: 'https://shop.example/model/manifest.json',
+      consentRequired: false,
+      tcf: DEFAULT_TCF_RULES,
+      problems: [],
     });
   });
 
@@ -24,6 +28,9 @@ describe('script tag configuration', () => {
       modelUrl: 'https://cdn.example/m/manifest.json',
       productUrl: '/p/{id}',
       backend: 'wasm',
+      consentRequired: false,
+      tcf: DEFAULT_TCF_RULES,
+      problems: [],
     });
     expect(engineConfig(config)).toEqual({ catalogUrl: config.catalogUrl, modelUrl: config.modelUrl, backend: 'wasm', deferBackend: true });
   });
@@ -31,6 +38,33 @@ describe('script tag configuration', () => {
   it('ignores a product pattern without {id} and an unknown backend', () => {
     expect(readConfig({ productUrl: '/product', backend: 'gpu' }, PAGE).productUrl).toBeUndefined();
     expect(readConfig({ backend: 'gpu' }, PAGE).backend).toBeUndefined();
+  });
+});
+
+describe('consent attributes', () => {
+  it('data-consent="required" turns consent mode on; absent or "not-required" leaves it off', () => {
+    expect(readConfig({ consent: 'required' }, PAGE).consentRequired).toBe(true);
+    expect(readConfig({ consent: ' Required ' }, PAGE).consentRequired).toBe(true);
+    expect(readConfig({ consent: 'not-required' }, PAGE).consentRequired).toBe(false);
+    expect(readConfig({ consent: '' }, PAGE).consentRequired).toBe(false);
+  });
+
+  it('an unreadable data-consent asks for consent and says so', () => {
+    const config = readConfig({ consent: 'yes' }, PAGE);
+    expect(config.consentRequired).toBe(true);
+    expect(config.problems).toEqual(['data-consent="yes" is not "required" or "not-required"; treated as "required"']);
+  });
+
+  it('reads the TCF purposes, vendors and scope', () => {
+    const config = readConfig({ consent: 'required', tcfPurposes: '1 3, 4', tcfVendors: '755', tcfScope: 'publisher' }, PAGE);
+    expect(config.tcf).toEqual({ purposes: [1, 3, 4], vendors: [755], scope: 'publisher' });
+    expect(config.problems).toEqual([]);
+  });
+
+  it('keeps the valid part of a bad list and never an empty purpose list (which would grant on any answer)', () => {
+    const config = readConfig({ tcfPurposes: 'one two', tcfVendors: '12 x', tcfScope: 'everyone' }, PAGE);
+    expect(config.tcf).toEqual({ purposes: DEFAULT_TCF_RULES.purposes, vendors: [12], scope: 'vendors' });
+    expect(config.problems).toHaveLength(3);
   });
 });
 

@@ -6,6 +6,7 @@ import { ProductPage } from '../features/product/product-page';
 import { SearchBox } from '../features/search/search-box';
 import { SearchPage } from '../features/search/search-page';
 import { EngineStatusIndicator } from '../features/status/engine-status-indicator';
+import { ConsentBanner, ConsentReopen } from '../features/consent/consent-banner';
 import { YourDataPage } from '../features/your-data/your-data-page';
 import { Link } from './link';
 import { markAppMounted } from './render-tracker';
@@ -51,10 +52,13 @@ export function App() {
   return (
     <div className="app">
       <Header />
+      <ConsentBanner />
       <main className="main" id="main">
         <Page />
       </main>
-      <p className="privacy-note">Your browsing is learned from in this browser only. Nothing you do here is sent to a server.</p>
+      <p className="privacy-note">
+        Your browsing is learned from in this browser only. Nothing you do here is sent to a server. <ConsentReopen />
+      </p>
       <EngineStatusIndicator />
     </div>
   );

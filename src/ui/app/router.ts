@@ -2,8 +2,8 @@
  * Routing by query parameters on `/`, so every page has a stable URL on any static server:
  * home `/`, product `?item={id}`, search and browse `?q=…&category=…&page=n`, cart `?view=cart`,
  * the shopper's data panel `?view=data`.
- * `backend` and `diagnostics` are sticky: links keep them so a forced backend, or the engine's
- * details opened for QA, survive navigation and reloads.
+ * `backend`, `diagnostics` and `consent` are sticky: links keep them so a forced backend, the engine's
+ * details opened for QA, or the consent mode (`?consent=required`), survive navigation and reloads.
  */
 import { useSyncExternalStore, type MouseEvent } from 'react';
 import { createStore } from '../../client/create-store';
@@ -16,7 +16,7 @@ export type Route =
   | { name: 'data' };
 
 /** Parameters carried over to every link. */
-const STICKY_PARAMS = ['backend', 'diagnostics'] as const;
+const STICKY_PARAMS = ['backend', 'diagnostics', 'consent'] as const;
 
 export function parseRoute(search: string): Route {
   const p = new URLSearchParams(search);

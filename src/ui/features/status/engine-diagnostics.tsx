@@ -44,7 +44,12 @@ export function EngineDiagnostics({ status, testIds = false }: { status: EngineS
       </p>
       <p className="diagnostics__line">
         {status.eventCount} {status.eventCount === 1 ? 'event' : 'events'}
-        {status.persistent ? ' kept on this device' : ' (not stored: storage unavailable)'}
+        {status.consent === 'not-given'
+          ? ' (not stored: no consent to store yet)'
+          : status.persistent
+            ? ' kept on this device'
+            : ' (not stored: storage unavailable)'}
+        {status.consent === 'given' ? ' · consent given' : ''}
         {status.paused ? ' · personalisation paused' : ''}
         {status.phase !== 'starting' && status.phase !== 'loading' && !status.modelLoaded ? ' · model unavailable, showing non-personal lists' : ''}
       </p>

@@ -8,7 +8,7 @@ import { OutcomesSection } from './outcomes-section';
 import {
   askToErase, cancelErase, eraseMyData, exportMyData, removeInterest, setPaused, usePanel, usePaused, useYourData,
 } from './your-data-store';
-import { COUNT_LABEL, EVENT_VERB, type RecentEvent, type StoredSummary } from '../../../client/your-data-summary';
+import { COUNT_LABEL, EVENT_VERB, recordingNote, type RecentEvent, type StoredSummary } from '../../../client/your-data-summary';
 
 function Counts({ summary }: { summary?: StoredSummary }) {
   return (
@@ -85,16 +85,20 @@ function InterestChart({ interests }: { interests: Interest[] }) {
 function Controls() {
   const panel = usePanel();
   const paused = usePaused();
+  const consent = useEngineStatus().consent;
   const confirmId = useId();
   return (
     <section className="your-data__section" aria-labelledby={`${confirmId}-title`}>
       <h2 id={`${confirmId}-title`} className="section-title">
         Your controls
       </h2>
-      <p className={`your-data__state${paused ? ' your-data__state--paused' : ''}`} role="status" data-paused={paused ? 'true' : 'false'}>
-        {paused
-          ? 'Personalisation is paused: nothing you do is recorded, and recommendations are not personal.'
-          : 'Personalisation is on: what you view, add to your cart, buy and search for is recorded on this device.'}
+      <p
+        className={`your-data__state${paused || consent === 'not-given' ? ' your-data__state--paused' : ''}`}
+        role="status"
+        data-paused={paused ? 'true' : 'false'}
+        data-consent={consent}
+      >
+        {recordingNote({ paused, consent })}
       </p>
       <div className="your-data__actions">
         <button type="button" className="button" onClick={() => void setPaused(!paused)} disabled={panel.busy !== undefined}>
