@@ -6,6 +6,7 @@
  * guard of `fixtures.ts`.
  */
 import type { Page } from '@playwright/test';
+import type { ShelfwiseWindow } from '../src/widget/api-types';
 import { expect, test } from './fixtures';
 import { CONSENT_PATH, EXAMPLE_PRODUCTS, WidgetPage } from './pages/widget';
 import { inspectStorage, storageNames } from './storage';
@@ -81,6 +82,22 @@ test('the shop\'s banner: nothing is stored before Accept, recording starts with
     await page.getByRole('button', { name: 'Privacy choices' }).click();
     await banner.getByRole('button', { name: 'Decline' }).click();
     await expectErased(page, widget);
+  });
+
+  await test.step('the same through the API, timed: consent(true), one event, consent(false)', async () => {
+    const ms = await page.evaluate(async () => {
+      const api = (globalThis as unknown as ShelfwiseWindow).shelfwise;
+      let t = performance.now();
+      await api.consent(true);
+      const given = performance.now() - t;
+      await api.track('view', 'vg-460');
+      await api.whenIdle();
+      t = performance.now();
+      await api.consent(false);
+      return { given, withdrawn: performance.now() - t };
+    });
+    console.log(`consent: consent(true) applied in ${ms.given.toFixed(0)} ms; consent(false) (database deleted, caches emptied) in ${ms.withdrawn.toFixed(0)} ms`);
+    expect(await storageNames(page)).toEqual(NOTHING_STORED);
   });
 });
 

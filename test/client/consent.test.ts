@@ -139,6 +139,20 @@ describe('ConsentController', () => {
     expect(c.get().state).toBe('granted');
   });
 
+  it('a CMP installed after Shelfwise is found by the second look (at load), and listened to once', () => {
+    const cmp = stubCmp();
+    let installed: TcfApi | undefined;
+    const h: ConsentHost = { tcfapi: () => installed, setTimeout: () => undefined, log: () => undefined };
+    const c = new ConsentController(true, h);
+    expect(c.listenToCmp()).toBe(false);
+    installed = cmp.api;
+    expect(c.listenToCmp()).toBe(true);
+    expect(c.listenToCmp()).toBe(true);
+    expect(cmp.listeners).toHaveLength(1);
+    cmp.emit(tc('tcloaded', [1, 5, 6]));
+    expect(c.get().state).toBe('granted');
+  });
+
   it('a CMP that answered is not reported as silent', () => {
     const cmp = stubCmp();
     const { h, logs, fire } = host(cmp.api);
