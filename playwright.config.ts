@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { ENGINES, type EngineOptions } from './e2e/engines/engines';
 
 const CHROMIUM = process.env.SHELFWISE_CHROMIUM ?? '/usr/bin/chromium';
 if (!existsSync(CHROMIUM)) {
@@ -27,8 +28,10 @@ const BASE_ARGS = [
   '--disable-quic',
 ];
 const FALLBACK_SPEC = /webgpu-fallback\.spec\.ts$/;
+/** The cross-engine scenarios (e2e/engines): their own projects, one per engine, with their own drivers. */
+const ENGINE_SPECS = /engines\/.*\.engines\.ts$/;
 
-export default defineConfig({
+export default defineConfig<EngineOptions>({
   testDir: 'e2e',
   fullyParallel: false,
   workers: 2,
@@ -60,6 +63,7 @@ export default defineConfig({
         launchOptions: { executablePath: CHROMIUM, args: BASE_ARGS },
       },
     },
+    ...ENGINES.map((engine) => ({ name: `engine-${engine}`, testMatch: ENGINE_SPECS, use: { engine } satisfies EngineOptions })),
   ],
   webServer: {
     command: `npx vite preview --port ${PORT} --strictPort --outDir ${DIST}`,
