@@ -23,7 +23,7 @@ test('a first visit: Trending with explained cards, and no personal list', async
   expect((await tab.recommendations('for-you')).personal).toBe(false);
 });
 
-test('events make For you personal, with reasons true to the history; a reload keeps it', async ({ shop }) => {
+test('events make For you personal, with reasons true to the history; a reload keeps it', async ({ shop, engine }) => {
   const tab = await shop.tab();
   await tab.openStorefront();
   await tab.whenIdle();
@@ -41,6 +41,14 @@ test('events make For you personal, with reasons true to the history; a reload k
   for (const item of forYou.items) expect(viewed).not.toContain(item.id);
   const shown = await tab.storefrontCards('for-you');
   expect(shown.length).toBeGreaterThan(0);
+  // TensorFlow.js starts after the first events, on a backend this engine has.
+  const status = await tab.until(
+    () => (globalThis as unknown as { __shelfwise: { status(): Promise<{ backend?: string; backendReason?: string }> } }).__shelfwise.status().then((s) => (s.backend ? s : undefined)),
+    null,
+    'a tfjs backend',
+  );
+  expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(status.backend);
+  console.log(`${engine}: backend ${status.backend} (${status.backendReason})`);
 
   await tab.tab.reload();
   await tab.until(() => Boolean((globalThis as { __shelfwise?: unknown }).__shelfwise), null, 'the QA hook');
@@ -91,7 +99,7 @@ test('Your data: export is exactly what was recorded; pause records nothing; era
     };
   }, null);
   await tab.click('Export my data');
-  const exported = JSON.parse((await tab.until(() => (globalThis as unknown as { __exported?: Promise<string> }).__exported, null, 'the export'))!) as { events: { itemId?: string }[] };
+  const exported = JSON.parse((await tab.until(() => (globalThis as unknown as { __exported?: Promise<string> }).__exported, null, 'the export'))) as { events: { itemId?: string }[] };
   expect(exported.events.map((e) => e.itemId)).toEqual(ids);
 
   await tab.click('Pause personalisation');

@@ -34,13 +34,13 @@ export class ShopTab {
   }
 
   /** Polls `fn` in the page until it returns a truthy value. */
-  async until<A, T>(fn: PageFunction<A, T>, arg: A, what: string, timeoutMs = 20_000): Promise<T> {
+  async until<A, T>(fn: PageFunction<A, T>, arg: A, what: string, timeoutMs = 20_000): Promise<NonNullable<T>> {
     const end = Date.now() + timeoutMs;
     let last: unknown;
     for (;;) {
       try {
         const value = await this.tab.evaluate(fn, arg);
-        if (value) return value;
+        if (value) return value as NonNullable<T>;
       } catch (err) {
         last = err; // e.g. a navigation replaced the page meanwhile
       }

@@ -112,15 +112,20 @@ export class WebDriverSession {
 
   async newTab(): Promise<EngineTab> {
     let handle = this.firstWindow;
+    // A second "tab" is a second window: MiniBrowser runs no script in a hidden tab, and a
+    // WebDriver command there waits until it times out. Two windows are two tabs side by side.
     if (this.firstTabTaken) {
-      handle = await this.run(this.firstWindow, (path) => call<{ handle: string }>(this.base, 'POST', `${path}/window/new`, { type: 'tab' })).then((w) => w.handle);
+      handle = await this.run(this.firstWindow, (path) => call<{ handle: string }>(this.base, 'POST', `${path}/window/new`, { type: 'window' })).then((w) => w.handle);
     }
     this.firstTabTaken = true;
     return {
       goto: (url) => this.run(handle, (path) => call(this.base, 'POST', `${path}/url`, { url })).then(() => undefined),
       evaluate: <A, T>(fn: PageFunction<A, T>, arg: A) =>
         this.run(handle, async (path) => {
-          const out = await call<{ ok?: T; err?: string }>(this.base, 'POST', `${path}/execute/async`, { script: asyncScript(fn.toString()), args: [arg ?? null] });
+          const source = fn.toString();
+          const out = await call<{ ok?: T; err?: string }>(this.base, 'POST', `${path}/execute/async`, { script: asyncScript(source), args: [arg ?? null] }).catch((err: unknown) => {
+            throw new Error(`${err instanceof Error ? err.message : String(err)}, running ${source.replace(/\s+/g, ' ').slice(0, 120)} with ${JSON.stringify(arg)}`);
+          });
           if (out.err !== undefined) throw new Error(out.err);
           return out.ok as T;
         }),

@@ -120,6 +120,8 @@ export class Engine {
   /** Tells the engines of other tabs (same origin, same database) that the stored log changed. */
   private channel?: BroadcastChannel;
   private writesInFlight = new Set<Promise<void>>();
+  /** Events handed to `persist` so far: a re-read of the store during which it moved is repeated. */
+  private persistCount = 0;
   private reloading: Promise<void> = Promise.resolve();
   private reloadQueued = false;
   /** Outcome counters, the experiment variant and the daily private report (issue 8). */
@@ -895,6 +897,7 @@ export class Engine {
    * events gather into the next batch (one transaction per burst, not per event, and in order).
    */
   private persist(event: ShopperEvent): Promise<void> {
+    this.persistCount++;
     this.writeBatch.push(event);
     if (this.writeFlush) return this.writeFlush;
     const flush = (this.writeFlush = this.lastWrite.then(async () => {
@@ -977,11 +980,18 @@ export class Engine {
   }
 
   private async reloadFromStore(): Promise<void> {
-    // Our own writes first, so the store holds everything this tab recorded.
-    await Promise.allSettled([...this.writesInFlight]);
-    const log = this.log;
-    if (!log) return; // consent withdrawn meanwhile
-    const [stored, settings] = await Promise.all([log.all(), log.getMeta<Settings>(META_SETTINGS)]);
+    let stored: Awaited<ReturnType<EventLog['all']>>;
+    let settings: Settings | undefined;
+    for (;;) {
+      // Our own writes first, so the store holds everything this tab recorded.
+      const persisted = this.persistCount;
+      await Promise.allSettled([...this.writesInFlight]);
+      const log = this.log;
+      if (!log) return; // consent withdrawn meanwhile
+      [stored, settings] = await Promise.all([log.all(), log.getMeta<Settings>(META_SETTINGS)]);
+      // An event this tab recorded during the read may be missing from it: read again.
+      if (this.persistCount === persisted) break;
+    }
     this.events = stored.map(({ seq: _seq, ...e }) => e as ShopperEvent);
     this.removed = settings?.removed ?? {};
     await this.experiments.load();

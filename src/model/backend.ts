@@ -28,6 +28,31 @@ export interface BackendOptions {
 
 const ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
+interface CanvasLike {
+  getContext(kind: string): unknown;
+}
+
+/**
+ * Why WebGL cannot run here, if it cannot: asked of a 1×1 canvas before the backend's 60 kB
+ * (brotli) are downloaded. Headless Firefox, and browsers with WebGL turned off, have none.
+ */
+function webGlMissing(): string | undefined {
+  const g = globalThis as { OffscreenCanvas?: new (w: number, h: number) => CanvasLike; document?: { createElement(tag: 'canvas'): CanvasLike } };
+  let canvas: CanvasLike | undefined;
+  try {
+    canvas = g.OffscreenCanvas ? new g.OffscreenCanvas(1, 1) : g.document?.createElement('canvas');
+  } catch {
+    canvas = undefined;
+  }
+  if (!canvas) return 'WebGL needs OffscreenCanvas, which this context lacks';
+  try {
+    if (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) return undefined;
+  } catch {
+    // a throwing getContext is the same answer
+  }
+  return 'no WebGL context in this browser (WebGL disabled, or no GPU driver)';
+}
+
 /** Registers (lazily imports) a backend and switches tfjs to it; false if it cannot start. */
 async function activate(name: BackendName, wasmPaths?: WasmPaths): Promise<string | true> {
   try {
@@ -36,10 +61,8 @@ async function activate(name: BackendName, wasmPaths?: WasmPaths): Promise<strin
       if (!probe.available) return probe.detail;
       await import('@tensorflow/tfjs-backend-webgpu');
     } else if (name === 'webgl') {
-      if (typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas === 'undefined' &&
-          typeof (globalThis as { document?: unknown }).document === 'undefined') {
-        return 'WebGL needs OffscreenCanvas, which this context lacks';
-      }
+      const missing = webGlMissing();
+      if (missing) return missing;
       await import('@tensorflow/tfjs-backend-webgl');
     } else if (name === 'wasm') {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');

@@ -253,6 +253,25 @@ describe('engine on the synthetic checkerboard', () => {
     expect(b.engine.eventCount()).toBe(0);
   });
 
+  it('an event recorded while the tab re-reads the store (another tab changed it) stays in memory', async () => {
+    const { engine } = await started(undefined, 'cpu', 're-read');
+    await engine.recordEvent({ type: 'view', itemId: 'it-1' });
+    await engine.whenIdle();
+    // The re-read's snapshot is taken before the shopper's next event is stored (seen in Firefox).
+    const internals = engine as unknown as { log: { all(): Promise<unknown[]> }; reloadFromStore(): Promise<void> };
+    const all = internals.log.all.bind(internals.log);
+    let reads = 0;
+    internals.log.all = async () => {
+      const rows = await all();
+      if (reads++ === 0) await engine.recordEvent({ type: 'view', itemId: 'it-2' });
+      return rows;
+    };
+    await internals.reloadFromStore();
+    await engine.whenIdle();
+    expect(engine.eventCount()).toBe(2);
+    expect((await engine.recommend({ surface: 'recently-viewed', k: 5 })).items.map((it) => it.id)).toEqual(['it-2', 'it-1']);
+  });
+
   it('a new visitor gets non-personal trending lists', async () => {
     const { engine } = await started();
     const trending = await engine.recommend({ surface: 'trending', k: 5 });
