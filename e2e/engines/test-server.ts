@@ -3,9 +3,9 @@
  * every engine's pages and workers talk to. It does for each engine what Playwright does for
  * Chromium alone:
  *  - records every request (method, URL, body size, navigation or not): the egress guard;
- *  - puts `/__probe.js` first in every HTML page: it collects uncaught errors, console errors and
- *    CSP violations into `window.__probe` before any page script runs (a same-origin file, so a
- *    strict CSP allows it);
+ *  - puts `/__probe.js` first in every HTML page: it collects uncaught errors, console errors,
+ *    CSP violations and a worker answering a call twice into `window.__probe` before any page
+ *    script runs (a same-origin file, so a strict CSP allows it);
  *  - serves a page with the documented strict CSP (`?csp=strict`) or with a hostile host
  *    stylesheet (`?hostile=1`), and a catalogue whose titles the scenario chose (`retitle`).
  */
@@ -36,6 +36,20 @@ const PROBE = `(() => {
   addEventListener('securitypolicyviolation', (e) => probe.violations.push(e.violatedDirective + ' ' + e.blockedURI));
   const error = console.error.bind(console);
   console.error = (...args) => { probe.errors.push('console: ' + args.map(String).join(' ')); error(...args); };
+  // A worker must answer each call once (Comlink replies carry the call's id).
+  const Native = window.Worker;
+  window.Worker = class extends Native {
+    constructor(...args) {
+      super(...args);
+      const answered = new Set();
+      this.addEventListener('message', (e) => {
+        const id = e.data && typeof e.data === 'object' ? e.data.id : undefined;
+        if (typeof id !== 'string') return;
+        if (answered.has(id)) probe.errors.push('worker answered a call twice (' + id + ')');
+        answered.add(id);
+      });
+    }
+  };
 })();
 `;
 
