@@ -77,6 +77,11 @@ test('two tabs recording at once lose nothing and converge', async ({ shop }) =>
   const [listA, listB] = [await a.recommendations('for-you'), await b.recommendations('for-you')];
   expect(listA.personal).toBe(true);
   expect(listB.items.map((i) => i.id)).toEqual(listA.items.map((i) => i.id));
+  // One tab closed, the other moves on to the widget's page: it starts on the same history.
+  await b.tab.close();
+  await a.openWidgetPage(PLAIN);
+  await a.whenWidgetShown();
+  expect(await a.api('eventCount')).toBe(4);
 });
 
 test('Your data: export is exactly what was recorded; pause records nothing; erase leaves nothing', async ({ shop }) => {
@@ -118,6 +123,26 @@ test('Your data: export is exactly what was recorded; pause records nothing; era
   expect(stored.events).toBe(0);
   expect(stored.caches).toEqual([]);
   expect((await tab.recommendations('for-you')).personal).toBe(false);
+});
+
+test('leaving the storefront for the widget page and coming back: both keep working, with one history', async ({ shop }) => {
+  const tab = await shop.tab();
+  await tab.openStorefront();
+  await tab.whenIdle();
+  const [first] = (await tab.recommendations('trending', 1)).items.map((i) => i.id);
+  await tab.hook('track', 'view', first);
+  await tab.whenIdle();
+  // The storefront may now sit in the back/forward cache with its worker (WebKit keeps both).
+  await tab.openWidgetPage(PLAIN);
+  await tab.whenWidgetShown();
+  expect(await tab.api('track', 'view', 'vg-460')).toBe(true);
+  await tab.api('whenIdle');
+  expect(await tab.api('eventCount')).toBe(2);
+  await tab.evaluate(() => void setTimeout(() => history.back(), 0), null);
+  await tab.until(() => location.pathname === '/' && Boolean((globalThis as { __shelfwise?: unknown }).__shelfwise), null, 'the storefront again');
+  await tab.until(() => (globalThis as unknown as { __shelfwise: { eventCount(): Promise<number> } }).__shelfwise.eventCount().then((n) => n === 2), null, 'both events in the storefront');
+  await tab.whenIdle();
+  expect((await tab.recommendations('for-you')).personal).toBe(true);
 });
 
 test('the widget under the documented strict CSP: three carousels, no violation, no error', async ({ shop }) => {
