@@ -55,6 +55,8 @@ interface Reply<T> {
 
 async function call<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${base}${path}`, {
+    // Bounded: a command the browser never answers fails the scenario instead of stalling the run.
+    signal: AbortSignal.timeout(120_000),
     method,
     headers: body === undefined ? undefined : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),

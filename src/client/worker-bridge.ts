@@ -123,7 +123,7 @@ function initialise(l: Life): Promise<EngineStatus> {
         return status;
       },
       (e: unknown) => {
-        if (e instanceof WorkerDied) return disabled ? engineStatusStore.get() : initialise(current());
+        if (e instanceof WorkerDied) return disabled ? engineStatusStore.get() : pageShown.then(() => initialise(current()));
         reportBridgeError(`Engine start failed: ${errorText(e)}`);
         return engineStatusStore.get();
       },
@@ -177,6 +177,7 @@ function restart(dead: Life, reason: string): void {
  */
 async function call(method: string, args: unknown[]): Promise<unknown> {
   for (;;) {
+    await pageShown;
     if (disabled) throw new Error('The recommender is not running (its worker kept stopping)');
     const l = current();
     try {
@@ -191,6 +192,35 @@ async function call(method: string, args: unknown[]): Promise<unknown> {
     }
   }
 }
+
+/** Resolved while the page is shown; pending while it sits in the back/forward cache. */
+let pageShown: Promise<void> = Promise.resolve();
+
+/**
+ * The back/forward cache: WebKit keeps a page it navigated away from suspended, with its worker,
+ * and a suspended worker holding the store's lock or an open transaction stalls the next page's
+ * worker for good. A page going into the cache lets its worker go (calls wait); shown again, it
+ * starts a new one from the stored history, as after a crash.
+ */
+function followPageCache(): void {
+  let show: () => void = () => undefined;
+  window.addEventListener('pagehide', (event) => {
+    if (!event.persisted || !life) return;
+    pageShown = new Promise((resolve) => (show = resolve));
+    const l = life;
+    life = undefined;
+    l.worker.terminate();
+    l.remote[Comlink.releaseProxy]();
+    l.kill('the page went into the back/forward cache');
+  });
+  window.addEventListener('pageshow', (event) => {
+    if (!event.persisted) return;
+    show();
+    pageShown = Promise.resolve();
+    if (config && !disabled) void initialise(current());
+  });
+}
+if (typeof window !== 'undefined') followPageCache();
 
 /** Engine methods by name, each forwarded through `call`; starts the worker on first use. */
 const guarded = new Proxy({} as Engine, {
