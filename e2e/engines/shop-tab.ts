@@ -34,7 +34,7 @@ export class ShopTab {
   }
 
   /** Polls `fn` in the page until it returns a truthy value. */
-  async until<A, T>(fn: PageFunction<A, T>, arg: A, what: string, timeoutMs = 20_000): Promise<NonNullable<T>> {
+  async until<A, T>(fn: PageFunction<A, T>, arg: A, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
     const end = Date.now() + timeoutMs;
     let last: unknown;
     for (;;) {
