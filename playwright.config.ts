@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
-import { ENGINES, type EngineOptions } from './e2e/engines/engines';
+import { ENGINES, missingEngine, type EngineName, type EngineOptions } from './e2e/engines/engines';
 
 const CHROMIUM = process.env.SHELFWISE_CHROMIUM ?? '/usr/bin/chromium';
 if (!existsSync(CHROMIUM)) {
@@ -30,6 +30,10 @@ const BASE_ARGS = [
 const FALLBACK_SPEC = /webgpu-fallback\.spec\.ts$/;
 /** The cross-engine scenarios (e2e/engines): their own projects, one per engine, with their own drivers. */
 const ENGINE_SPECS = /engines\/.*\.engines\.ts$/;
+const missing = new Map(ENGINES.map((engine) => [engine, missingEngine(engine)] as const).filter((e): e is [EngineName, string] => e[1] !== undefined));
+if (process.argv.some((a) => a.includes('engine-'))) {
+  for (const [engine, why] of missing) console.warn(`[test:browsers] ${engine} skipped: ${why}`);
+}
 
 export default defineConfig<EngineOptions>({
   testDir: 'e2e',
@@ -63,7 +67,8 @@ export default defineConfig<EngineOptions>({
         launchOptions: { executablePath: CHROMIUM, args: BASE_ARGS },
       },
     },
-    ...ENGINES.map((engine) => ({ name: `engine-${engine}`, testMatch: ENGINE_SPECS, use: { engine } satisfies EngineOptions })),
+    // Only the engines installed here; `npm run test:browsers` says which were skipped and why.
+    ...ENGINES.filter((engine) => !missing.has(engine)).map((engine) => ({ name: `engine-${engine}`, testMatch: ENGINE_SPECS, use: { engine } satisfies EngineOptions })),
   ],
   webServer: {
     command: `npx vite preview --port ${PORT} --strictPort --outDir ${DIST}`,

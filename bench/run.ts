@@ -4,6 +4,7 @@
  *
  *   npm run build && npm run bench [-- --out FILE.json] [--quick] [--dist DIR]
  *                                      [--network slow4g|fast4g|none|all|off] [--network-loads N] [--only-network]
+ *                                      [--engines] [--only-engines]
  *
  * Top-level figures are for the backend the engine chooses by itself; the same figures per
  * backend go under `by_backend.<name>`. Prints a table, writes JSON with --out. Figures, not
@@ -13,6 +14,10 @@
  * Network profiles (issue 12, bench/network.ts): the first visit through a link emulator
  * (bench/link.ts) per profile, under `network.<profile>`. A full run measures all profiles; --quick
  * only Slow 4G's storefront first carousel, once. --only-network skips everything else.
+ *
+ * Engines (issue 15, bench/engines.ts): the storefront's first carousel and event → For you in
+ * Chromium, Firefox and WebKit, under `engines.<name>`: in a full run, or with --engines;
+ * --only-engines measures nothing else. The smoke run (--quick) leaves them to `test:browsers`.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -20,6 +25,7 @@ import { join } from 'node:path';
 import { BACKENDS, type BackendName } from '../src/shared/protocol';
 import { gzipSize, measureWidget } from '../scripts/widget-size';
 import { measureApp, type AppFigures } from './app';
+import { enginesTable, measureEngines } from './engines';
 import type { Browser } from '@playwright/test';
 import { launchChromium, round, type Dist } from './lib';
 import { PROFILE_NAMES, type ProfileName } from './link';
@@ -32,8 +38,10 @@ const opt = (name: string, dflt: string) => (args.includes(`--${name}`) ? args[a
 const QUICK = args.includes('--quick');
 const OUT = opt('out', '');
 const DIST = opt('dist', 'dist');
-const NETWORK = opt('network', QUICK ? 'slow4g' : 'all');
-const ONLY_NETWORK = args.includes('--only-network');
+const NETWORK = opt('network', args.includes('--only-engines') ? 'off' : QUICK ? 'slow4g' : 'all');
+const ONLY_ENGINES = args.includes('--only-engines');
+const ONLY_NETWORK = args.includes('--only-network') || ONLY_ENGINES;
+const ENGINE_RUN = ONLY_ENGINES || args.includes('--engines') || !QUICK;
 const NETWORK_PROFILES: ProfileName[] =
   NETWORK === 'all' ? PROFILE_NAMES : NETWORK === 'off' ? [] : (PROFILE_NAMES as string[]).includes(NETWORK) ? [NETWORK as ProfileName] : [];
 if (NETWORK !== 'off' && NETWORK_PROFILES.length === 0) throw new Error(`--network ${NETWORK}: expected one of ${[...PROFILE_NAMES, 'all', 'off'].join(', ')}`);
@@ -95,9 +103,12 @@ async function main() {
       network[profile] = await measureNetwork(browser, APP_PORT, profile, { ...NET, dist: DIST, log });
     }
     for (const profile of NETWORK_PROFILES) console.log(networkTable(profile, network[profile]!));
+    const engines = ENGINE_RUN ? await measureEngines(appUrl, QUICK ? 1 : 3, QUICK ? 4 : 8, log) : undefined;
+    if (engines) console.log(enginesTable(engines));
     const report = {
       ...figures,
       ...(NETWORK_PROFILES.length > 0 ? { network } : {}),
+      ...(engines ? { engines } : {}),
       meta: {
         ...meta,
         seconds: round((Date.now() - started) / 1000),

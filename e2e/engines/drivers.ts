@@ -7,8 +7,7 @@
  * hooks (`window.__shelfwise`, `window.shelfwise`) and the DOM.
  */
 import { chromium as playwrightChromium } from '@playwright/test';
-import { existsSync } from 'node:fs';
-import type { EngineName } from './engines';
+import { ENGINE_BINARIES, missingEngine, type EngineName } from './engines';
 import { WebDriverSession } from './webdriver-client';
 
 
@@ -35,18 +34,6 @@ export interface EngineDriver {
   readonly name: EngineName;
   newShopper(): Promise<Shopper>;
   close(): Promise<void>;
-}
-
-/** What each engine needs installed, said when it is missing. */
-export const ENGINE_BINARIES: Record<EngineName, { path: string; install: string }> = {
-  chromium: { path: process.env.SHELFWISE_CHROMIUM ?? '/usr/bin/chromium', install: 'apt-get install -y chromium' },
-  firefox: { path: process.env.SHELFWISE_FIREFOX ?? '/usr/bin/firefox-esr', install: 'apt-get install -y firefox-esr' },
-  webkit: { path: process.env.SHELFWISE_WEBKIT_DRIVER ?? '/usr/bin/WebKitWebDriver', install: 'apt-get install -y webkit2gtk-driver xvfb' },
-};
-
-export function missingEngine(name: EngineName): string | undefined {
-  const { path, install } = ENGINE_BINARIES[name];
-  return existsSync(path) ? undefined : `${name} not found at ${path}: ${install}`;
 }
 
 async function chromiumDriver(): Promise<EngineDriver> {

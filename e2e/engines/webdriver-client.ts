@@ -5,12 +5,12 @@
  * asynchronous script execution.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { EngineTab, PageFunction } from './drivers';
+import { ENGINE_BINARIES } from './engines';
 
-const MINIBROWSER = process.env.SHELFWISE_WEBKIT_BROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
-const DRIVER = process.env.SHELFWISE_WEBKIT_DRIVER ?? '/usr/bin/WebKitWebDriver';
+const DRIVER = ENGINE_BINARIES.webkit.path;
+const MINIBROWSER = ENGINE_BINARIES.webkit.needs![0];
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -28,7 +28,6 @@ let server: Promise<string> | undefined;
 
 function startDriver(): Promise<string> {
   server ??= (async () => {
-    if (!existsSync(MINIBROWSER)) throw new Error(`WebKit's MiniBrowser not found at ${MINIBROWSER}: apt-get install -y webkit2gtk-driver`);
     const port = await freePort();
     const child: ChildProcess = spawn('xvfb-run', ['-a', DRIVER, `--port=${port}`], { stdio: 'ignore', detached: true });
     process.on('exit', () => {
