@@ -20,7 +20,11 @@ export interface EngineFigures {
 const LIMIT_MS = 180_000;
 
 function bounded<T>(work: Promise<T>, what: string): Promise<T> {
-  return Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer in ${LIMIT_MS / 1000} s`)), LIMIT_MS))]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer in ${LIMIT_MS / 1000} s`)), LIMIT_MS);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
 async function measureOne(name: EngineName, appUrl: string, loads: number, events: number): Promise<EngineFigures> {

@@ -8,7 +8,7 @@
  */
 import { chromium as playwrightChromium } from '@playwright/test';
 import { ENGINE_BINARIES, missingEngine, type EngineName } from './engines';
-import { WebDriverSession } from './webdriver-client';
+import { stopWebDriver, WebDriverSession } from './webdriver-client';
 
 
 /** A function run in the page: self-contained (it is sent as source), one JSON argument. */
@@ -111,7 +111,7 @@ async function webkitDriver(): Promise<EngineDriver> {
         close: () => session.close(),
       };
     },
-    close: async () => undefined,
+    close: async () => stopWebDriver(),
   };
 }
 

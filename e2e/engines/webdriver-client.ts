@@ -23,20 +23,28 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The driver process of this worker, started on first use and stopped when the process exits. */
+/** The driver process of this worker, started on first use; stopped by `stopWebDriver` or at exit. */
 let server: Promise<string> | undefined;
+let stopDriver = () => undefined as void;
+
+export function stopWebDriver(): void {
+  stopDriver();
+}
 
 function startDriver(): Promise<string> {
   server ??= (async () => {
     const port = await freePort();
     const child: ChildProcess = spawn('xvfb-run', ['-a', DRIVER, `--port=${port}`], { stdio: 'ignore', detached: true });
-    process.on('exit', () => {
+    child.unref(); // the driver must not keep this process alive; it is stopped when the process exits
+    stopDriver = () => {
+      server = undefined;
       try {
-        process.kill(-child.pid!, 'SIGTERM');
+        process.kill(-child.pid!, 'SIGTERM'); // xvfb-run, its Xvfb and the driver
       } catch {
         // already gone
       }
-    });
+    };
+    process.once('exit', () => stopDriver());
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 100; i++) {
       const ready = await fetch(`${base}/status`).then((r) => r.ok, () => false);
