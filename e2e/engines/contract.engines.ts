@@ -27,9 +27,7 @@ test('events make For you personal, with reasons true to the history; a reload k
   const tab = await shop.tab();
   await tab.openStorefront();
   await tab.whenIdle();
-  const viewed = (await tab.recommendations('trending', 3)).items.map((i) => i.id);
-  for (const id of viewed) await tab.hook('track', 'view', id);
-  await tab.whenIdle();
+  const viewed = await tab.viewTrending(3);
 
   const forYou = await tab.recommendations('for-you');
   expect(forYou.personal).toBe(true);
@@ -88,9 +86,7 @@ test('Your data: export is exactly what was recorded; pause records nothing; era
   const tab = await shop.tab();
   await tab.openStorefront();
   await tab.whenIdle();
-  const ids = (await tab.recommendations('trending', 2)).items.map((i) => i.id);
-  for (const id of ids) await tab.hook('track', 'view', id);
-  await tab.whenIdle();
+  const ids = await tab.viewTrending(2);
   await tab.openStorefront('view=data');
   await tab.whenIdle();
 
@@ -129,9 +125,7 @@ test('leaving the storefront for the widget page and coming back: both keep work
   const tab = await shop.tab();
   await tab.openStorefront();
   await tab.whenIdle();
-  const [first] = (await tab.recommendations('trending', 1)).items.map((i) => i.id);
-  await tab.hook('track', 'view', first);
-  await tab.whenIdle();
+  await tab.viewTrending(1);
   // The storefront may now sit in the back/forward cache with its worker (WebKit keeps both).
   await tab.openWidgetPage(PLAIN);
   await tab.whenWidgetShown();

@@ -72,6 +72,14 @@ export class ShopTab {
     return this.hook('recommendations', surface, k);
   }
 
+  /** Views the first `n` Trending items through the hook, as a shopper opening them; returns their ids. */
+  async viewTrending(n: number): Promise<string[]> {
+    const ids = (await this.recommendations('trending', n)).items.map((i) => i.id);
+    for (const id of ids) await this.hook('track', 'view', id);
+    await this.whenIdle();
+    return ids;
+  }
+
   /** The cards of a storefront carousel, as shown. */
   storefrontCards(surface: Surface): Promise<Card[]> {
     return this.tab.evaluate((s) => {

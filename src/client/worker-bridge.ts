@@ -235,12 +235,15 @@ export function engine(): Engine {
 
 /**
  * Starts the worker and the engine once (later calls share it), with `config` for this and any
- * restarted worker. `init` never rejects by contract; if the worker cannot run we still resolve,
+ * restarted worker, following `consent` (the page's consent controller) when given. `init` never rejects by contract; if the worker cannot run we still resolve,
  * with the error in the status.
  */
-export function startEngine(cfg?: EngineConfig): Promise<EngineStatus> {
+export function startEngine(cfg?: EngineConfig, consent?: ConsentController): Promise<EngineStatus> {
   if (!config) {
-    config = { ...(cfg ?? defaultConfig()), pagePrefetched: true };
+    // In consent mode the engine starts with the page's decision so far, and follows it.
+    const consentFields = consent?.required ? { consentRequired: true, consentGiven: consent.allowsStorage() } : {};
+    config = { ...(cfg ?? defaultConfig()), ...consentFields, pagePrefetched: true };
+    if (consent) followConsent(consent);
     // The worker's script first: it is the larger file on the first carousel's path.
     current();
     prefetchStartFiles(config);
@@ -248,18 +251,13 @@ export function startEngine(cfg?: EngineConfig): Promise<EngineStatus> {
   return disabled ? Promise.resolve(engineStatusStore.get()) : initialise(current());
 }
 
-/**
- * Has the engine follow a consent controller (consent mode): the engine config starts with the
- * controller's decision, and each change of "may store" is passed on. Kept in the config too, so
- * a worker restarted later starts in the same state. Call before `startEngine`.
- */
-export function followConsent(consent: ConsentController): void {
+/** Passes each change of "may store" on to the engine, and keeps it in the config for a restarted worker. */
+function followConsent(consent: ConsentController): void {
   let allowed = consent.allowsStorage();
   consent.subscribe(() => {
     const now = consent.allowsStorage();
-    if (now === allowed) return;
+    if (now === allowed || !config) return;
     allowed = now;
-    if (!config) return; // not started: the start's config carries the decision
     config.consentGiven = now;
     consentApplied = engine().setConsent(now).catch((e: unknown) => reportBridgeError(`Consent could not be applied: ${errorText(e)}`));
   });
@@ -270,11 +268,6 @@ let consentApplied: Promise<void> = Promise.resolve();
 /** Resolves once the engine has applied the latest consent change (the history opened, or erased). */
 export function consentSettled(): Promise<void> {
   return consentApplied;
-}
-
-/** The consent fields of an engine config for `consent` (see `followConsent`). */
-export function consentConfig(consent: ConsentController): Pick<EngineConfig, 'consentRequired' | 'consentGiven'> {
-  return consent.required ? { consentRequired: true, consentGiven: consent.allowsStorage() } : {};
 }
 
 /**

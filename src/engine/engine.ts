@@ -622,15 +622,20 @@ export class Engine {
     await Promise.allSettled([...this.writesInFlight]);
     await this.experiments.flushed();
     const log = this.log;
-    this.dropLog();
-    this.forget();
+    this.storeGone('not-given');
     const deleted = await log?.destroy().catch((err: unknown) => {
       this.reportError(`Could not delete the stored history: ${message(err)}`);
       return true;
     });
     if (deleted === false) console.warn('[shelfwise] another tab holds the history open; it is deleted as soon as that tab lets go');
     await eraseAssetCache();
-    this.setState({ eventCount: 0, persistent: false, paused: false, revision: this.state.revision + 1 });
+  }
+
+  /** The store is no longer ours (withdrawn here or in another tab): nothing of it stays in memory; lists are non-personal at once. */
+  private storeGone(consent: EngineStatus['consent']): void {
+    this.dropLog();
+    this.forget();
+    this.setState({ eventCount: 0, persistent: false, paused: false, consent, revision: this.state.revision + 1 });
   }
 
   /** Lets go of the log and of the other tabs' channel (the log is gone, or no longer ours to use). */
@@ -655,17 +660,13 @@ export class Engine {
    * schema: this connection was closed. A deletion is that tab's withdrawal, here too.
    */
   private storeClosed(why: ClosedBy): void {
-    this.dropLog();
     if (why === 'upgraded') {
+      this.dropLog();
       this.reportError('Another tab runs a newer version of Shelfwise; reload this page to keep recording');
       this.setState({ persistent: false });
       return;
     }
-    this.forget();
-    this.setState({
-      eventCount: 0, persistent: false, paused: false, revision: this.state.revision + 1,
-      consent: this.state.consent === 'not-required' ? 'not-required' : 'not-given',
-    });
+    this.storeGone(this.state.consent === 'not-required' ? 'not-required' : 'not-given');
   }
 
   /** Not paused and, in consent mode, consented: the history may shape lists and be added to. */

@@ -3,9 +3,8 @@
  * worker's script, the manifest and its starter list travel while the app's code (most of the
  * page's bytes) is still arriving; on a phone link that is most of the first carousel's wait.
  */
-import { consentConfig, defaultConfig, followConsent, startEngine } from '../client/worker-bridge';
+import { startEngine } from '../client/worker-bridge';
 import { storefrontConsent } from './features/consent/consent-store';
 
-followConsent(storefrontConsent);
-void startEngine({ ...defaultConfig(), ...consentConfig(storefrontConsent) });
+void startEngine(undefined, storefrontConsent);
 void import('./main');

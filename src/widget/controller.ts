@@ -7,7 +7,7 @@
  */
 import type { EngineStatus, EventType, RecommendationList, RecommendRequest, ShopperEventInput, Surface } from '../shared/protocol';
 import type { ConsentController } from '../client/consent';
-import { consentConfig, engine, engineStatusStore, errorText, followConsent, offerStatus, startEngine } from '../client/worker-bridge';
+import { engine, engineStatusStore, errorText, offerStatus, startEngine } from '../client/worker-bridge';
 import { engineConfig, type WidgetConfig } from './config';
 
 /** Written to the page's performance timeline when the first carousel with cards is painted. */
@@ -47,9 +47,7 @@ export class WidgetController {
   constructor(
     readonly config: WidgetConfig,
     readonly consent: ConsentController,
-  ) {
-    followConsent(consent);
-  }
+  ) {}
 
   /**
    * Starts the worker and the engine once; never rejects (failures are in the status). Resolves
@@ -57,7 +55,7 @@ export class WidgetController {
    * the catalogue and model too.
    */
   start(): Promise<EngineStatus> {
-    this.started ??= startEngine({ ...engineConfig(this.config), ...consentConfig(this.consent) });
+    this.started ??= startEngine(engineConfig(this.config), this.consent);
     return this.started;
   }
 
