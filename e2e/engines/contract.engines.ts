@@ -1,7 +1,7 @@
 /**
  * The QA contract in every engine (issue 15): the scenarios that matter to a shopper and a
  * merchant, written once against `ShopTab` and run in Chromium, Firefox and WebKit by the
- * projects `engine-*` of playwright.config.ts (`npm run test:engines`). The guards of
+ * projects `engine-*` of playwright.config.ts (`npm run test:browsers`). The guards of
  * `fixtures.ts` (egress, errors, CSP) apply to each.
  */
 import type { RecommendedItem } from '../../src/shared/protocol';
