@@ -28,6 +28,7 @@ export function serializeModel(
     },
     { version: meta.version, createdAt: meta.createdAt, source: meta.source, params: { alpha0: o.alpha0, lambda: o.lambda, nu: o.nu, fusion: meta.fusion } },
     catalog,
+    { order: 'id-hash' },
   );
 }
 

@@ -4,8 +4,8 @@
  * decodes. See `src/shared/model-manifest.ts` for the layout.
  */
 import {
-  shardByteLength, validateManifest,
-  type DType, type ModelFileEntry, type ModelFiles, type ModelManifest, type ModelParams, type ModelShards, type StarterList,
+  anchorCardsPath, bucketOfId, shardByteLength, validateManifest,
+  type AnchorCards, type DType, type ModelFileEntry, type ModelFiles, type ModelManifest, type ModelParams, type ModelShards, type StarterList,
 } from '../shared/model-manifest';
 import type { CatalogItem } from '../shared/protocol';
 import { sha256Hex } from './sha256';
@@ -38,6 +38,24 @@ export interface ModelMeta {
 export const ROWS_PER_SHARD = 256;
 /** Items in the manifest's starter list (the first carousel of a first visit shows up to 10 of them). */
 export const STARTER_ITEMS = 40;
+/**
+ * Neighbours of each table per row whose cards the anchor cards carry: a product page's first
+ * list (up to 12 cards) comes from them.
+ */
+export const ANCHOR_CANDIDATES = 6;
+/** Anchor-card groups per neighbour shard: one group is what a product page fetches (~20 KB compressed for the demo). */
+export const CARD_GROUPS_PER_SHARD = 4;
+
+export interface EncodeOptions {
+  rowsPerShard?: number;
+  /**
+   * `id-hash` (what builds ship): rows are grouped into shards by a hash of the item id, so a
+   * product page finds its anchor's shard from the manifest alone, without the 16,859 ids; with
+   * the catalogue, the model also gets anchor cards (see `ModelShards.cards`). `rows` keeps the
+   * given row order (tests).
+   */
+  order?: 'id-hash' | 'rows';
+}
 
 /** The files of a model, path (relative to the manifest) → bytes, `manifest.json` included. */
 export interface EncodedModel {
@@ -50,7 +68,22 @@ export interface EncodedModel {
  * so a file that did not change keeps its URL from one model version to the next. `catalog`
  * (the catalogue the model was built with) gives the starter list its entries.
  */
-export function encodeModel(a: ModelArrays, meta: ModelMeta, catalog?: readonly CatalogItem[], rowsPerShard = ROWS_PER_SHARD): EncodedModel {
+export function encodeModel(input: ModelArrays, meta: ModelMeta, catalog?: readonly CatalogItem[], options: EncodeOptions = {}): EncodedModel {
+  const { rowsPerShard = ROWS_PER_SHARD, order = 'rows' } = options;
+  const shardCount = Math.max(1, Math.ceil(input.n / rowsPerShard));
+  const bounds: number[] = [0];
+  let a = input;
+  if (order === 'id-hash') {
+    const buckets = input.itemIds.map((id) => bucketOfId(id, shardCount));
+    const rows = Array.from({ length: input.n }, (_, r) => r).sort((x, y) => buckets[x] - buckets[y] || x - y);
+    a = permuteRows(input, rows);
+    for (let s = 0, r = 0; s < shardCount; s++) {
+      while (r < rows.length && buckets[rows[r]] === s) r++;
+      bounds.push(r);
+    }
+  } else {
+    for (let s = 1; s <= shardCount; s++) bounds.push(Math.min(input.n, s * rowsPerShard));
+  }
   const files = new Map<string, Uint8Array>();
   const add = (stem: string, ext: string, bytes: Uint8Array) => {
     const sha256 = sha256Hex(bytes);
@@ -68,12 +101,13 @@ export function encodeModel(a: ModelArrays, meta: ModelMeta, catalog?: readonly 
     trending: entry('trending', raw(a.trending), 'float32', [a.n]),
   };
   const indexDtype: ModelShards['indexDtype'] = a.n < 0xffff ? 'uint16' : 'int32';
-  const shards: ModelShards = { rowsPerShard, indexDtype, files: [] };
-  for (let start = 0, s = 0; start < a.n; start += rowsPerShard, s++) {
-    const end = Math.min(a.n, start + rowsPerShard);
+  const shards: ModelShards = { rowsPerShard, indexDtype, ...(order === 'id-hash' ? { lookup: 'id-hash' as const } : {}), files: [] };
+  for (let s = 0; s < shardCount; s++) {
+    const [start, end] = [bounds[s], bounds[s + 1]];
     const { path, sha256 } = add(`shard-${String(s).padStart(3, '0')}`, 'bin', encodeShard(a, start, end, indexDtype));
     shards.files.push({ path, sha256, start, end });
   }
+  if (catalog && order === 'id-hash') shards.cards = addAnchorCards(a, catalog, shardCount * CARD_GROUPS_PER_SHARD, files, add);
   const manifest: ModelManifest = {
     format: 'shelfwise-model', formatVersion: 2,
     version: meta.version, createdAt: meta.createdAt, source: meta.source,
@@ -106,6 +140,71 @@ function starterList(a: ModelArrays, catalog: readonly CatalogItem[]): StarterLi
     if (items.length === STARTER_ITEMS) break;
   }
   return { items, scores };
+}
+
+/**
+ * The anchor cards, one file per group of item ids (`bucketOfId(id, groups)`), and their index.
+ * A group's name carries the index's digest, not its own, so a product page can fetch it beside
+ * the index (whose digest the manifest lists) and check it against the index's entry.
+ */
+function addAnchorCards(
+  a: ModelArrays,
+  catalog: readonly CatalogItem[],
+  groups: number,
+  files: Map<string, Uint8Array>,
+  add: (stem: string, ext: string, bytes: Uint8Array) => { path: string; sha256: string },
+): NonNullable<ModelShards['cards']> {
+  const cardOf = new Map(catalog.map((it) => [it.id, it]));
+  const members: number[][] = Array.from({ length: groups }, () => []);
+  a.itemIds.forEach((id, r) => members[bucketOfId(id, groups)].push(r));
+  const bytes = members.map((rows) => new TextEncoder().encode(JSON.stringify(anchorCards(a, rows, cardOf))));
+  const index = add('cards-index', 'json', new TextEncoder().encode(JSON.stringify({ groups: bytes.map((b) => sha256Hex(b)) })));
+  bytes.forEach((b, g) => files.set(anchorCardsPath(g, index.sha256), b));
+  return { groups, index };
+}
+
+/** A group of anchor cards: its own items and each row's strongest neighbours of both tables, with their rows and popularity. */
+function anchorCards(a: ModelArrays, own: readonly number[], cardOf: ReadonlyMap<string, CatalogItem>): AnchorCards {
+  const rows = new Set<number>();
+  for (const r of own) {
+    rows.add(r);
+    for (const [index, weight] of [[a.coocIndex, a.coocWeight], [a.nextIndex, a.nextWeight]] as const) {
+      const row = Array.from({ length: a.k }, (_, j) => r * a.k + j).filter((j) => index[j] >= 0).sort((x, y) => weight[y] - weight[x]);
+      for (const j of row.slice(0, ANCHOR_CANDIDATES)) rows.add(index[j]);
+    }
+  }
+  const out: AnchorCards = { rows: [], popularity: [], items: [] };
+  for (const r of [...rows].sort((x, y) => x - y)) {
+    const it = cardOf.get(a.itemIds[r]);
+    if (!it || it.available === false) continue;
+    out.rows.push(r);
+    out.popularity.push(a.popularity[r]);
+    out.items.push(it);
+  }
+  return out;
+}
+
+/** The model with its rows in `order` (neighbour ids renumbered; the Gram matrix is order-free). */
+function permuteRows(a: ModelArrays, order: readonly number[]): ModelArrays {
+  const { n, d, k } = a;
+  const newRow = new Int32Array(n);
+  order.forEach((old, row) => (newRow[old] = row));
+  const perRow = <T extends Int8Array | Float32Array | Int32Array>(src: T, width: number, map?: (v: number) => number): T => {
+    const out = new (src.constructor as { new (len: number): T })(src.length);
+    order.forEach((old, row) => {
+      for (let j = 0; j < width; j++) out[row * width + j] = map ? map(src[old * width + j]) : src[old * width + j];
+    });
+    return out;
+  };
+  const renumber = (v: number) => (v < 0 ? v : newRow[v]);
+  return {
+    ...a,
+    itemIds: order.map((old) => a.itemIds[old]),
+    embeddings: perRow(a.embeddings, d), embeddingScales: perRow(a.embeddingScales, 1),
+    popularity: perRow(a.popularity, 1), trending: perRow(a.trending, 1),
+    coocIndex: perRow(a.coocIndex, k, renumber), coocWeight: perRow(a.coocWeight, k),
+    nextIndex: perRow(a.nextIndex, k, renumber), nextWeight: perRow(a.nextWeight, k),
+  };
 }
 
 function encodeShard(a: ModelArrays, start: number, end: number, indexDtype: ModelShards['indexDtype']): Uint8Array {
@@ -147,15 +246,17 @@ export interface NeighbourTables {
  * Decodes a shard of rows [start, end) into the whole-model tables. Throws for a byte length that
  * does not match, or an id out of range (the checksum already passed: this guards the builder).
  */
-export function decodeShard(bytes: ArrayBuffer, start: number, end: number, n: number, k: number, indexDtype: ModelShards['indexDtype'], into: NeighbourTables): void {
+export function decodeShard(bytes: ArrayBuffer, start: number, end: number, n: number, k: number, indexDtype: ModelShards['indexDtype'], into: NeighbourTables, firstRow = 0): void {
   const m = end - start;
+  // `into` may hold only rows from `firstRow` on (a product page's one shard, before the model's arrays).
+  const at0 = (start - firstRow) * k;
   const expected = shardByteLength(m, k, indexDtype);
   if (bytes.byteLength !== expected) throw new Error(`shard of rows ${start}..${end - 1} has ${bytes.byteLength} bytes, expected ${expected}`);
   const view = new DataView(bytes);
   const u8 = new Uint8Array(bytes);
   let at = 0;
   for (const index of [into.coocIndex, into.nextIndex]) {
-    for (let j = start * k; j < end * k; j++) {
+    for (let j = at0; j < at0 + m * k; j++) {
       const v = indexDtype === 'uint16' ? view.getUint16(at, true) : view.getInt32(at, true);
       at += indexDtype === 'uint16' ? 2 : 4;
       const id = indexDtype === 'uint16' && v === 0xffff ? -1 : v;
@@ -171,7 +272,7 @@ export function decodeShard(bytes: ArrayBuffer, start: number, end: number, n: n
     }
   }
   [into.coocWeight, into.nextWeight].forEach((w, t) => {
-    for (let r = 0; r < m; r++) for (let j = 0; j < k; j++) w[(start + r) * k + j] = (u8[at++] / 255) * scales[t][r];
+    for (let r = 0; r < m; r++) for (let j = 0; j < k; j++) w[at0 + r * k + j] = (u8[at++] / 255) * scales[t][r];
   });
 }
 

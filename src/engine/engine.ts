@@ -3,9 +3,9 @@ import type { FusionWeights } from '../shared/model-manifest';
 import { summarizeHistory, type HistoryEvent, type ShopperHistory } from '../core/history';
 import type { BackendChoice, WasmPaths } from '../model/backend';
 import { JsCfScorer, type CfScorer } from '../core/cf-scorer';
-import type { BaseModel, FetchBytes, ModelLoader } from '../model/load-model';
+import type { AnchorShard, BaseModel, FetchBytes, ModelLoader } from '../model/load-model';
 import { createFetchBytes, eraseAssetCache, pruneAssetCache } from './assets';
-import { startDownloads, starterList, starterOf, type StarterList } from './startup';
+import { anchorCatalog, startDownloads, starterList, starterOf, type StarterList } from './startup';
 import { asKeptLists, basisOf, keptKey, META_KEPT, modelVersion, type KeptLists } from './kept-lists';
 import {
   EVENT_TYPES, SURFACES,
@@ -14,7 +14,7 @@ import {
 } from '../shared/protocol';
 import { openEventLog, type EventLog } from '../store/event-log';
 import type { ClosedBy } from '../store/db';
-import { anchorSignals, CatalogModel, FEATURED, forYouSignals, rankAndExplain, selectList, toRecommended, type ListPolicy } from './ranker';
+import { anchoredList, anchorSignals, CatalogModel, FEATURED, forYouSignals, rankAndExplain, selectList, toRecommended, type ListPolicy } from './ranker';
 import { applyRules, clampCount } from '../core/merchant-rules';
 import { intraListDiversity } from '../core/diversity';
 import { interestProfile, titleWordStats, type InterestCatalog, type ShopperInterest } from '../core/interests';
@@ -160,6 +160,8 @@ export class Engine {
   private loaded = false;
   /** The manifest and the model's core arrays as they download, before the catalogue is in. */
   private early?: { manifest: Promise<ModelLoader>; core: Promise<BaseModel> };
+  /** Product pages' anchor shards, by item id (a first visit's, before the catalogue). */
+  private readonly anchors = new Map<string, Promise<AnchorShard | undefined>>();
   /** Consent changes, one after the other (see `setConsent`). */
   private consentChange: Promise<void> = Promise.resolve();
 
@@ -322,7 +324,7 @@ export class Engine {
       let early = this.loaded ? undefined : this.keptList(req);
       if (!early && !this.loaded) {
         await Promise.race([this.initDone, this.starterReady]);
-        early = this.loaded ? undefined : this.keptList(req) ?? this.starterListFor(req);
+        early = this.loaded ? undefined : this.keptList(req) ?? this.starterListFor(req) ?? (await this.anchoredStarterList(req));
       }
       if (early) return early;
     }
@@ -336,18 +338,53 @@ export class Engine {
   }
 
   /**
-   * A product page names its anchor before the catalogue is in: the anchor's neighbour shard is
-   * fetched beside the catalogue (the model's own item ids say which shard), not after it.
+   * A product page names its anchor before the catalogue is in. A first visit's page is answered
+   * from the anchor's shard (found from the manifest alone), and the catalogue waits for the
+   * page's first carousel; otherwise the anchor's neighbour shard is fetched beside the catalogue
+   * (the model's item ids say which), not after it.
    */
   private prefetchAnchors(req: RecommendRequest): void {
-    const ids = req.cartItemIds?.length ? req.cartItemIds : req.itemId ? [req.itemId] : [];
+    const ids = anchorIds(req);
     if (ids.length === 0 || !this.early) return;
-    this.openBulk(); // an anchored list needs the catalogue anyway
     const { manifest, core } = this.early;
-    void this.track(Promise.all([manifest, core]).then(
-      ([loader, model]) => loader.ensureRows(model, ids.map((id) => model.itemIds.indexOf(id)), this.neighboursFailed),
-      () => undefined, // the catalogue's start-up reports it
-    ));
+    void this.track(manifest.then(async (loader) => {
+      if (ids.length === 1 && (await this.anchorShard(ids[0]))) return;
+      this.openBulk(); // an anchored list needs the catalogue then
+      const model = await core;
+      await loader.ensureRows(model, ids.map((id) => model.itemIds.indexOf(id)), this.neighboursFailed);
+    }).catch(() => undefined)); // the manifest's and the catalogue's start-up report it
+  }
+
+  /**
+   * The anchor's shard, for a shopper with no history (`ModelLoader.anchorShard`; once per id):
+   * undefined when there is a history, or the model cannot answer from a shard, or it failed.
+   */
+  private anchorShard(id: string): Promise<AnchorShard | undefined> {
+    let shard = this.anchors.get(id);
+    if (!shard) {
+      shard = (this.historyRead ?? Promise.resolve())
+        .then(() => (this.events.length === 0 && this.early ? this.early.manifest : undefined))
+        .then((loader) => loader?.anchorShard(id))
+        .catch((err: unknown) => {
+          this.reportError(`${message(err)}; the product page waits for the catalogue`);
+          return undefined;
+        });
+      this.anchors.set(id, shard);
+    }
+    return shard;
+  }
+
+  /** A first visit's product page list, from its anchor's shard (see `anchorCatalog`). */
+  private async anchoredStarterList(req: RecommendRequest): Promise<RecommendationList | undefined> {
+    const ids = anchorIds(req);
+    if ((req.surface !== 'because-you-viewed' && req.surface !== 'bought-together') || ids.length !== 1 || !this.early) return undefined;
+    const shard = await this.anchorShard(ids[0]);
+    if (!shard || this.loaded) return undefined;
+    const loader = await this.early.manifest;
+    const cat = anchorCatalog(shard, loader.manifest);
+    const k = Math.max(1, Math.min(req.k ?? 10, 100));
+    const weights = this.experiments.fusionWeights(loader.manifest.params.fusion);
+    return anchoredList(cat, req.surface, [0], undefined, weights, k, this.policy(req.surface, summarizeHistory([])));
   }
 
   private readonly neighboursFailed = (err: Error) => this.reportError(`${err.message}; lists go on without those items' neighbours`);
@@ -451,7 +488,7 @@ export class Engine {
       }
       case 'because-you-viewed':
       case 'bought-together': {
-        const anchors = (req.surface === 'bought-together' && req.cartItemIds?.length ? req.cartItemIds : req.itemId ? [req.itemId] : [])
+        const anchors = anchorIds(req)
           .map((id) => cat.indexOf.get(id))
           .filter((i): i is number => i !== undefined);
         if (anchors.length === 0) {
@@ -460,13 +497,7 @@ export class Engine {
         await this.ensureNeighbours(anchors);
         const anchorRow = cat.rowOf[anchors[0]];
         const cf = this.cf && anchorRow >= 0 ? await this.cf.scoreAll(this.embeddingOf(anchorRow)) : undefined;
-        // "Bought together" is about co-purchase (complements, accessories): co-occurrence leads
-        // and look-alike text is left out; "because you viewed" is about likeness.
-        const w = req.surface === 'bought-together' ? { cf: 0.2, lastItem: 0, next: 0.5, cooc: 1, content: 0, popularity: 0.05 } : weights;
-        const { signals, ctx } = anchorSignals(cat, anchors, cf, w);
-        const isAnchor = new Set<number>(anchors);
-        const items = rankAndExplain(cat, fuse(signals, cat.n), k, cat.excludingVariantsOf(anchors, (i) => isAnchor.has(i)), ctx, policy);
-        return { surface: req.surface, items, personal: false, anchor: cat.items[anchors[0]] };
+        return anchoredList(cat, req.surface, anchors, cf, weights, k, policy);
       }
     }
   }
@@ -498,6 +529,11 @@ export class Engine {
   }
 
   async getItems(ids: string[]): Promise<CatalogItem[]> {
+    // A first visit's product page shows its product from the anchor's shard, before the catalogue.
+    if (!this.loaded && ids.length === 1) {
+      const card = (await this.anchorShard(ids[0]))?.cards.items.find((it) => it.id === ids[0]);
+      if (card && !this.loaded) return [card];
+    }
     await this.ready();
     const cat = this.cat;
     if (!cat) return [];
@@ -1146,6 +1182,11 @@ export function createEngine(options?: EngineOptions): Engine {
 }
 
 /** For You leaves out what the shopper has seen; purchases are the merchant rules' call. */
+/** The anchors of an anchored list: the cart's items for "bought together" on the cart page, else the product. */
+function anchorIds(req: RecommendRequest): string[] {
+  return req.surface === 'bought-together' && req.cartItemIds?.length ? req.cartItemIds : req.itemId ? [req.itemId] : [];
+}
+
 function seenNotBought(history: ShopperHistory): (i: number) => boolean {
   const seen = new Set<number>(history.items);
   return (i) => seen.has(i) && !history.purchased.has(i);

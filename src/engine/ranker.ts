@@ -9,7 +9,8 @@ import type { FusionWeights, SignalName } from '../shared/model-manifest';
 import type { ShopperHistory } from '../core/history';
 import { mostSimilarRow, spreadNeighbours, type SpreadResult } from '../core/signals';
 import type { BaseModel } from '../model/load-model';
-import type { CatalogItem, Reason, RecommendedItem, Surface } from '../shared/protocol';
+import { fuse } from '../core/fusion';
+import type { CatalogItem, Reason, RecommendationList, RecommendedItem, Surface } from '../shared/protocol';
 
 /**
  * Everything known about the catalogue, indexed by catalogue position: items, text index, and
@@ -372,6 +373,32 @@ export function forYouSignals(
     signals: signalList(cat, { content, next, cooc, cf: cfScores, lastItem: lastItemScores }, weights),
     ctx: { sources: history.items, spreads: { next, cooc }, query },
   };
+}
+
+/**
+ * "Bought together" is about co-purchase (complements, accessories): co-occurrence leads and
+ * look-alike text is left out; "because you viewed" is about likeness (the model's weights).
+ */
+const BOUGHT_TOGETHER: FusionWeights = { cf: 0.2, lastItem: 0, next: 0.5, cooc: 1, content: 0, popularity: 0.05 };
+
+/**
+ * An item-anchored list ("because you viewed", "bought together"): the anchors' signals fused and
+ * ranked, without the anchors and other variants of them. `cfScores` per model row, if the
+ * embeddings are in.
+ */
+export function anchoredList(
+  cat: CatalogModel,
+  surface: 'because-you-viewed' | 'bought-together',
+  anchors: number[],
+  cfScores: Float32Array | undefined,
+  weights: FusionWeights,
+  k: number,
+  policy: ListPolicy,
+): RecommendationList {
+  const { signals, ctx } = anchorSignals(cat, anchors, cfScores, surface === 'bought-together' ? BOUGHT_TOGETHER : weights);
+  const isAnchor = new Set<number>(anchors);
+  const items = rankAndExplain(cat, fuse(signals, cat.n), k, cat.excludingVariantsOf(anchors, (i) => isAnchor.has(i)), ctx, policy);
+  return { surface, items, personal: false, anchor: cat.items[anchors[0]] };
 }
 
 /** Signals of an item-anchored list: "because you viewed" and "bought together". */

@@ -9,9 +9,13 @@
  *  3. Later, by need (the engine asks `ModelLoader`): a list's neighbour rows when it reads them,
  *     the embeddings once there is a history to learn from.
  *
+ * A first visit straight to a product page is answered from the anchor's shard alone (its
+ * neighbour rows and anchor cards, found by the id's hash: `anchorCatalog`), and the catalogue
+ * waits for that page's first carousel like a home page's.
+ *
  * How bytes are fetched and kept is `assets.ts`.
  */
-import { ModelLoader, type BaseModel, type FetchBytes } from '../model/load-model';
+import { ModelLoader, type AnchorShard, type BaseModel, type FetchBytes } from '../model/load-model';
 import { validateCatalog } from '../shared/catalog';
 import type { CatalogItem, EngineConfig, RecommendationList, RecommendRequest } from '../shared/protocol';
 import { CatalogModel, FEATURED, selectList, toRecommended, type ListPolicy } from './ranker';
@@ -79,4 +83,46 @@ export function starterList(
   const { items, scores, pinned } = selectList(starter.cat, starter.scores, k, () => false, policy);
   const list = items.map((i) => toRecommended(starter.cat, i, scores[i], pinned.has(i) ? FEATURED : { kind: 'trending', text: 'Popular right now' }));
   return { surface: req.surface, items: list, personal: false };
+}
+
+/**
+ * The catalogue of a product page before the catalogue is in: the anchor (position 0) and its
+ * neighbours whose cards its shard carries, over a model of just those items (the anchor's
+ * neighbour rows and everyone's popularity; no embeddings). The engine's anchored lists run on it
+ * unchanged, so the first list is ranked, diversified and explained as later ones are, with text
+ * likeness among these candidates standing in for likeness over the whole catalogue.
+ */
+export function anchorCatalog(shard: AnchorShard, manifest: ModelLoader['manifest']): CatalogModel {
+  const { row, start, k, tables, cards } = shard;
+  const local = new Map<number, number>(); // model row → position here
+  const keep = (r: number) => {
+    const at = cards.rows.indexOf(r);
+    if (at >= 0 && !local.has(r)) local.set(r, at);
+  };
+  keep(row);
+  const base = (row - start) * k;
+  for (let j = 0; j < k; j++) {
+    keep(tables.coocIndex[base + j]);
+    keep(tables.nextIndex[base + j]);
+  }
+  const rows = [...local.keys()];
+  const n = rows.length;
+  const model: BaseModel = {
+    manifest, itemIds: rows.map((r) => cards.items[local.get(r)!].id), n, d: manifest.dim, k,
+    embeddings: new Float32Array(n * manifest.dim), hasEmbeddings: false, gram: new Float32Array(manifest.dim * manifest.dim),
+    popularity: Float32Array.from(rows, (r) => cards.popularity[local.get(r)!]), trending: new Float32Array(n),
+    coocIndex: new Int32Array(n * k).fill(-1), coocWeight: new Float32Array(n * k),
+    nextIndex: new Int32Array(n * k).fill(-1), nextWeight: new Float32Array(n * k),
+  };
+  const position = new Map(rows.map((r, i) => [r, i]));
+  for (const [index, weight, toIndex, toWeight] of [
+    [tables.coocIndex, tables.coocWeight, model.coocIndex, model.coocWeight],
+    [tables.nextIndex, tables.nextWeight, model.nextIndex, model.nextWeight],
+  ] as const) {
+    for (let j = 0; j < k; j++) {
+      const at = position.get(index[base + j]);
+      if (at !== undefined && at !== 0) (toIndex[j] = at), (toWeight[j] = weight[base + j]);
+    }
+  }
+  return new CatalogModel(rows.map((r) => cards.items[local.get(r)!]), model);
 }

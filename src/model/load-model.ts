@@ -1,7 +1,8 @@
-import { decodeShard } from '../core/model-codec';
+import { decodeShard, type NeighbourTables } from '../core/model-codec';
+import { validateCatalog } from '../shared/catalog';
 import {
-  ModelError, validateManifest,
-  type ModelFileEntry, type ModelFiles, type ModelManifest, type ShardEntry,
+  anchorCardsPath, bucketOfId, ModelError, validateManifest,
+  type AnchorCards, type ModelFileEntry, type ModelFiles, type ModelManifest, type ShardEntry,
 } from '../shared/model-manifest';
 
 /**
@@ -49,12 +50,29 @@ export async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
+ * One product page's anchor before the model's arrays and the catalogue are in: its shard's
+ * neighbour rows and anchor cards (see `AnchorCards`), verified like every other file.
+ */
+export interface AnchorShard {
+  /** The anchor's model row. */
+  row: number;
+  /** First row of the shard: `tables` hold rows [start, end) only. */
+  start: number;
+  k: number;
+  tables: NeighbourTables;
+  cards: AnchorCards;
+}
+
+/**
  * Loads a model part by part, refusing any file whose sha256 or size does not match: a corrupt or
  * truncated file is never half-used. A neighbour shard that fails leaves its rows without
  * neighbours (the lists lose that signal for those items only) and is not asked for again.
  */
 export class ModelLoader {
   private shardLoads = new Map<number, Promise<void>>();
+  private cardIndex?: Promise<string[]>;
+  /** A shard's verified bytes, fetched once whether a product page's anchor or a list asked first. */
+  private shardBytes = new Map<number, Promise<ArrayBuffer>>();
   private embeddingsLoad?: Promise<void>;
 
   private constructor(readonly manifestUrl: string, readonly manifest: ModelManifest, private readonly fetchBytes: FetchBytes) {}
@@ -73,7 +91,10 @@ export class ModelLoader {
 
   /** Every URL the manifest lists (what a cache of this version keeps). */
   fileUrls(): string[] {
-    const paths = [...Object.values(this.manifest.files).map((f) => f.path), ...this.manifest.shards.files.map((f) => f.path)];
+    const shards = this.manifest.shards.files;
+    const cards = this.manifest.shards.cards;
+    const cardPaths = cards ? [cards.index.path, ...Array.from({ length: cards.groups }, (_, g) => anchorCardsPath(g, cards.index.sha256))] : [];
+    const paths = [...Object.values(this.manifest.files).map((f) => f.path), ...shards.map((f) => f.path), ...cardPaths];
     return paths.map((p) => new URL(p, this.manifestUrl).href);
   }
 
@@ -131,11 +152,55 @@ export class ModelLoader {
     return this.ensureRows(model, this.manifest.shards.files.map((f) => f.start), onError);
   }
 
+  /**
+   * A product page's anchor from its shard alone (no ids, no catalogue): undefined when the model
+   * has no id-hash lookup or anchor cards, or does not know the id. Rejects when a file fails.
+   */
+  async anchorShard(id: string): Promise<AnchorShard | undefined> {
+    const { shards, neighbours: k, itemCount: n } = this.manifest;
+    if (shards.lookup !== 'id-hash' || !shards.cards) return undefined;
+    const { groups, index } = shards.cards;
+    const g = bucketOfId(id, groups);
+    const s = g % shards.files.length; // = bucketOfId(id, shards): groups are a multiple of shards
+    const entry = shards.files[s];
+    // The group is fetched beside its index and the shard, and checked once the index is in.
+    const [bytes, digests, cardBytes] = await Promise.all([
+      this.shardFile(s),
+      (this.cardIndex ??= this.verified(index.path, index.sha256, 'anchor card index').then((b) => parseCardIndex(b, groups))),
+      this.fetchFile(anchorCardsPath(g, index.sha256), `anchor cards ${g}`),
+    ]);
+    await this.check(cardBytes, digests[g], `anchor cards ${g}`);
+    const cards = parseAnchorCards(cardBytes, n, g);
+    const at = cards.items.findIndex((it) => it.id === id);
+    const row = at >= 0 ? cards.rows[at] : -1;
+    if (row < entry.start || row >= entry.end) return undefined;
+    const m = entry.end - entry.start;
+    const tables: NeighbourTables = {
+      coocIndex: new Int32Array(m * k), coocWeight: new Float32Array(m * k), nextIndex: new Int32Array(m * k), nextWeight: new Float32Array(m * k),
+    };
+    try {
+      decodeShard(bytes, entry.start, entry.end, n, k, shards.indexDtype, tables, entry.start);
+    } catch (err) {
+      throw new ModelError(`model neighbour shard ${s}: ${message(err)}`);
+    }
+    return { row, start: entry.start, k, tables, cards };
+  }
+
+  private shardFile(s: number): Promise<ArrayBuffer> {
+    let bytes = this.shardBytes.get(s);
+    if (!bytes) {
+      const entry = this.manifest.shards.files[s];
+      bytes = this.verified(entry.path, entry.sha256, `neighbour shard ${s}`);
+      this.shardBytes.set(s, bytes);
+    }
+    return bytes;
+  }
+
   private shard(model: BaseModel, s: number, onError: (err: Error) => void): Promise<void> {
     let load = this.shardLoads.get(s);
     if (!load) {
       const entry = this.manifest.shards.files[s];
-      load = this.verified(entry.path, entry.sha256, `neighbour shard ${s}`)
+      load = this.shardFile(s)
         .then((bytes) => {
           try {
             decodeShard(bytes, entry.start, entry.end, model.n, model.k, this.manifest.shards.indexDtype, model);
@@ -158,18 +223,25 @@ export class ModelLoader {
   }
 
   private async verified(path: string, sha256: string, what: string): Promise<ArrayBuffer> {
+    const buf = await this.fetchFile(path, what, sha256);
+    await this.check(buf, sha256, what);
+    return buf;
+  }
+
+  private async fetchFile(path: string, what: string, sha256?: string): Promise<ArrayBuffer> {
     const url = new URL(path, this.manifestUrl).href;
-    let buf: ArrayBuffer;
     try {
-      buf = await this.fetchBytes(url, { sha256 });
+      return await this.fetchBytes(url, sha256 ? { sha256 } : undefined);
     } catch (err) {
       throw new ModelError(`model ${what} (${url}): ${message(err)}`);
     }
+  }
+
+  private async check(buf: ArrayBuffer, sha256: string, what: string): Promise<void> {
     const actual = await sha256Hex(buf);
     if (actual !== sha256) {
       throw new ModelError(`model ${what} failed its checksum (expected ${sha256.slice(0, 12)}…, got ${actual.slice(0, 12)}…)`);
     }
-    return buf;
   }
 }
 
@@ -184,6 +256,30 @@ export async function loadBaseModel(manifestUrl: string, fetchBytes: FetchBytes)
   await Promise.all([loader.loadEmbeddings(model), loader.loadAllShards(model, (err) => (failed ??= err))]);
   if (failed) throw failed;
   return model;
+}
+
+function parseCardIndex(bytes: ArrayBuffer, groups: number): string[] {
+  const digests = (JSON.parse(new TextDecoder().decode(bytes)) as { groups?: unknown }).groups;
+  if (!Array.isArray(digests) || digests.length !== groups || !digests.every((d) => typeof d === 'string' && /^[0-9a-f]{64}$/.test(d))) {
+    throw new ModelError(`model anchor card index: expected "groups", ${groups} hex sha256 digests`);
+  }
+  return digests as string[];
+}
+
+function parseAnchorCards(bytes: ArrayBuffer, n: number, s: number): AnchorCards {
+  try {
+    const data = JSON.parse(new TextDecoder().decode(bytes)) as Partial<AnchorCards>;
+    const { rows, popularity, items } = data;
+    if (!Array.isArray(rows) || !Array.isArray(popularity) || !Array.isArray(items) || rows.length !== items.length || popularity.length !== items.length) {
+      throw new Error('expected "rows", "popularity" and "items" of one length');
+    }
+    if (!rows.every((r) => Number.isInteger(r) && r >= 0 && r < n)) throw new Error(`a row out of range 0..${n - 1}`);
+    if (!popularity.every((p) => typeof p === 'number' && Number.isFinite(p))) throw new Error('a non-finite popularity');
+    // They become cards: the catalogue's own checks apply (no `javascript:` links, prices with a currency).
+    return { rows, popularity, items: items.length > 0 ? validateCatalog({ format: 'shelfwise-catalog', version: 1, items }).items : [] };
+  } catch (err) {
+    throw new ModelError(`model anchor cards ${s}: ${message(err)}`);
+  }
 }
 
 /** A shard that failed after decoding part of its rows leaves none of them half-filled. */

@@ -53,13 +53,51 @@ export interface ShardEntry {
 }
 
 /**
+ * What a product page of one of a group's items can show before the catalogue is in: the card
+ * entries of the group's own items and of each row's strongest neighbours, with their model rows
+ * and popularity, in parallel arrays.
+ */
+export interface AnchorCards {
+  rows: number[];
+  popularity: number[];
+  items: CatalogItem[];
+}
+
+/**
+ * The shard of an item id when `lookup` is `id-hash`: FNV-1a (32-bit) over the id's UTF-16 code
+ * units, modulo the number of shards. The build and the worker compute the same.
+ */
+export function bucketOfId(id: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % shards;
+}
+
+/** Where anchor-card group `g` is, next to the manifest: named after the index that lists its digest. */
+export function anchorCardsPath(g: number, indexSha256: string): string {
+  return `cards-${String(g).padStart(4, '0')}.${indexSha256.slice(0, 12)}.json`;
+}
+
+/**
  * The neighbour tables ("bought together": co-occurrence; "next": items taken next), k per row.
  * A shard of m rows is, in order: cooc ids [m, k], next ids [m, k] (`indexDtype`; the largest
  * value of the type, or -1 for int32, = none), cooc row scales float32 [m], next row scales
  * float32 [m], cooc weights uint8 [m, k], next weights uint8 [m, k] (weight = q / 255 * scale).
  */
 export interface ModelShards {
+  /** Rows per shard (`id-hash`: on average; each shard holds the items whose id hashes to it). */
   rowsPerShard: number;
+  /** `id-hash`: shard s holds the items with `bucketOfId(id, files.length) === s`; absent: row ranges of `rowsPerShard`. */
+  lookup?: 'id-hash';
+  /**
+   * With `id-hash` and a catalogue: anchor cards (`AnchorCards`) in `groups` files, item id → group
+   * by `bucketOfId(id, groups)` (a multiple of the shard count, so a group's items share a shard).
+   * `index` is JSON `{ groups: sha256[] }`; group g is at `anchorCardsPath(g, index.sha256)`.
+   */
+  cards?: { groups: number; index: { path: string; sha256: string } };
   indexDtype: 'uint16' | 'int32';
   files: ShardEntry[];
 }
@@ -161,23 +199,40 @@ export function validateManifest(data: unknown): ModelManifest {
   return m as ModelManifest;
 }
 
-/** The shards must cover rows 0..n-1 in order, each once, within the index type's range. */
+/**
+ * The shards must cover rows 0..n-1 in order, each once, within the index type's range: row ranges
+ * of `rowsPerShard`, or with `id-hash` one shard per `rowsPerShard` rows, of any size.
+ */
 function validateShards(s: ModelShards | undefined, n: number): void {
   if (!s || typeof s !== 'object' || !Array.isArray(s.files)) throw new ModelError('model manifest: no "shards"');
   if (s.indexDtype !== 'uint16' && s.indexDtype !== 'int32') throw new ModelError('model manifest: shard "indexDtype" must be uint16 or int32');
   if (s.indexDtype === 'uint16' && n >= 0xffff) throw new ModelError(`model manifest: uint16 ids cannot address ${n} items`);
   if (!Number.isInteger(s.rowsPerShard) || s.rowsPerShard <= 0) throw new ModelError('model manifest: "rowsPerShard" must be a positive integer');
+  if (s.lookup !== undefined && s.lookup !== 'id-hash') throw new ModelError('model manifest: shard "lookup" must be "id-hash" or absent');
+  const byHash = s.lookup === 'id-hash';
+  if (byHash && s.files.length !== Math.max(1, Math.ceil(n / s.rowsPerShard))) {
+    throw new ModelError(`model manifest: ${s.files.length} shards, expected ${Math.max(1, Math.ceil(n / s.rowsPerShard))} for ${n} rows of ${s.rowsPerShard}`);
+  }
   let next = 0;
   s.files.forEach((f, i) => {
     if (!f || typeof f.path !== 'string' || typeof f.sha256 !== 'string' || !SHA256.test(f.sha256)) {
       throw new ModelError(`model manifest: shard ${i} needs "path" and a hex "sha256"`);
     }
-    if (f.start !== next || f.end !== Math.min(n, f.start + s.rowsPerShard)) {
+    if (byHash ? f.start !== next || !Number.isInteger(f.end) || f.end < f.start || f.end > n : f.start !== next || f.end !== Math.min(n, f.start + s.rowsPerShard)) {
       throw new ModelError(`model manifest: shard ${i} covers rows [${f.start}, ${f.end}), expected [${next}, ${Math.min(n, next + s.rowsPerShard)})`);
     }
     next = f.end;
   });
   if (next !== n) throw new ModelError(`model manifest: shards cover ${next} of ${n} rows`);
+  if (s.cards !== undefined) {
+    const { groups, index } = s.cards;
+    if (!byHash || !Number.isInteger(groups) || groups <= 0 || groups % s.files.length !== 0) {
+      throw new ModelError('model manifest: shard "cards" need the id-hash lookup and a whole number of groups per shard');
+    }
+    if (typeof index?.path !== 'string' || typeof index.sha256 !== 'string' || !SHA256.test(index.sha256)) {
+      throw new ModelError('model manifest: shard cards "index" needs "path" and a hex "sha256"');
+    }
+  }
 }
 
 function validateStarter(s: StarterList): void {

@@ -172,6 +172,44 @@ describe('engine on the synthetic checkerboard', () => {
     expect((await list).items).toHaveLength(4);
   });
 
+  it('a first visit straight to a product page is answered from the anchor\'s shard and card group; the catalogue and the model\'s arrays wait for the page', async () => {
+    const files = syntheticModelFiles(BASE, { order: 'id-hash' });
+    const { fetchBytes, requested } = mapFetcher(files);
+    const engine = createEngine({ fetchBytes, baseUrl: BASE, dbName: 'product-page' });
+    void engine.init({ ...config, deferBackend: true });
+    const byv = engine.recommend({ surface: 'because-you-viewed', itemId: 'it-1', k: 3 });
+    const together = engine.recommend({ surface: 'bought-together', itemId: 'it-1', k: 3 });
+    const [product] = await engine.getItems(['it-1']);
+    expect(product.title).toBe('Turbo Racing 1 Speed Cars');
+    const list = await byv;
+    expect(list.anchor?.id).toBe('it-1');
+    // it-1's neighbours are it-2, it-3 and it-4 (the synthetic ring), named as the reason.
+    expect(list.items.map((it) => it.id).sort()).toEqual(['it-2', 'it-3', 'it-4']);
+    expect(list.items.every((it) => /Turbo Racing 1 Speed Cars/.test(it.reason.text))).toBe(true);
+    expect((await together).items.map((it) => groupOf(it.id))).toEqual(['racing', 'racing', 'racing']);
+    const fetched = requested.map((u) => u.slice(`${BASE}model/`.length).replace(/\.[0-9a-f]{12}\./, '.'));
+    expect(fetched.sort()).toEqual([expect.stringMatching(/^cards-\d{4}\.json$/), 'cards-index.json', 'manifest.json', expect.stringMatching(/^shard-\d{3}\.bin$/)]);
+    // The page's first carousel is on screen: now the catalogue, and the full lists replace these.
+    engine.startLearningBackend();
+    await engine.whenLoaded();
+    expect(requested.some((u) => u.endsWith('catalog.json'))).toBe(true);
+    const later = await engine.recommend({ surface: 'because-you-viewed', itemId: 'it-1', k: 3 });
+    expect(later.items.map((it) => groupOf(it.id))).toEqual(['racing', 'racing', 'racing']);
+    // The shard the product page read is not fetched again for the full lists.
+    expect(requested.filter((u) => /shard-/.test(u))).toHaveLength(new Set(requested.filter((u) => /shard-/.test(u))).size);
+  });
+
+  it('a product page whose card group fails its checksum says so and waits for the catalogue', async () => {
+    const files = syntheticModelFiles(BASE, { order: 'id-hash' });
+    for (const [url, bytes] of files) if (/\/cards-\d{4}\./.test(url)) new Uint8Array(bytes)[2] ^= 1;
+    const { fetchBytes } = mapFetcher(files);
+    const engine = createEngine({ fetchBytes, baseUrl: BASE, dbName: 'bad-cards' });
+    void engine.init({ ...config, deferBackend: true });
+    const list = await engine.recommend({ surface: 'because-you-viewed', itemId: 'it-12', k: 3 });
+    expect(list.items.map((it) => groupOf(it.id))).toEqual(['puzzle', 'puzzle', 'puzzle']);
+    expect(engine.status().errors.join(' ')).toMatch(/anchor cards \d+ failed its checksum.*waits for the catalogue/);
+  });
+
   it('a catalogue item the model has never seen can be recommended, through its text', async () => {
     const files = syntheticModelFiles(BASE);
     const catalog = syntheticCatalog();

@@ -33,12 +33,13 @@ beforeEach(() => {
   (globalThis as unknown as { indexedDB: unknown }).indexedDB = new IDBFactory();
 });
 
-async function demoEngine() {
+/** `deferBackend` as the page sets it: until the page's first carousel, a product page is answered from its anchor's shard. */
+async function demoEngine(deferBackend = true) {
   const engine = createEngine({
     baseUrl: BASE,
     fetchBytes: async (url) => new Uint8Array(readFileSync(join(PUBLIC, url.slice(BASE.length)))).buffer,
   });
-  await engine.init({ catalogUrl: 'catalog.json', modelUrl: 'model/manifest.json', deferBackend: true });
+  await engine.init({ catalogUrl: 'catalog.json', modelUrl: 'model/manifest.json', deferBackend });
   return engine;
 }
 
@@ -89,17 +90,25 @@ describe('every reason is true', () => {
     expect(named / cards).toBeGreaterThan(0.8); // most reasons name a specific item, not just "popular"
   }, 120_000);
 
-  it('Because you viewed: every reason names the anchor, the product being viewed', async () => {
-    const engine = await demoEngine();
+  it('Because you viewed: every reason names the anchor, the product being viewed — from the whole catalogue, and on a first visit from the anchor\'s shard', async () => {
+    const [whole, first] = [await demoEngine(false), await demoEngine()];
     const rng = createRng(7);
+    let early = 0;
     for (let t = 0; t < 20; t++) {
       const anchor = catalog.items[Math.floor(rng.next() * 3000)];
-      const list = await engine.recommend({ surface: 'because-you-viewed', itemId: anchor.id, k: 10 });
-      expect(list.items.length).toBe(10);
-      for (const card of list.items) {
-        if (card.reason.sourceItemId !== undefined) expect(card.reason.sourceItemId).toBe(anchor.id);
-        expect(card.reason.signal).toBeDefined();
+      for (const engine of [whole, first]) {
+        const list = await engine.recommend({ surface: 'because-you-viewed', itemId: anchor.id, k: 10 });
+        // The shard's cards hold the anchor's 6 strongest neighbours of each table.
+        if (engine === whole) expect(list.items.length).toBe(10);
+        else (early += list.items.length), expect(list.items.length).toBeGreaterThan(0);
+        for (const card of list.items) {
+          if (card.reason.sourceItemId !== undefined) expect(card.reason.sourceItemId).toBe(anchor.id);
+          expect(card.reason.signal).toBeDefined();
+          expect(card.id).not.toBe(anchor.id);
+        }
       }
     }
+    expect(first.status().modelLoaded).toBe(false); // every list of `first` came from a shard
+    expect(early / 20).toBeGreaterThan(6);
   }, 60_000);
 });

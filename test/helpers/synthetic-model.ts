@@ -1,4 +1,4 @@
-import { encodeModel } from '../../src/core/model-codec';
+import { encodeModel, type EncodeOptions } from '../../src/core/model-codec';
 import type { CatalogFile } from '../../src/shared/catalog';
 
 /**
@@ -29,7 +29,8 @@ export function groupOf(id: string): 'racing' | 'puzzle' {
 }
 
 /** Files of the model by URL, as `fetchBytes` serves them. */
-export function syntheticModelFiles(base = 'http://test.local/'): Map<string, ArrayBuffer> {
+/** `options`: row ranges of `SHARD_ROWS` by default; `{ order: 'id-hash' }` is how builds ship. */
+export function syntheticModelFiles(base = 'http://test.local/', options: EncodeOptions = {}): Map<string, ArrayBuffer> {
   const emb = new Int8Array(N * D);
   const scales = new Float32Array(N).fill(1 / 127);
   for (let i = 0; i < N; i++) {
@@ -61,7 +62,7 @@ export function syntheticModelFiles(base = 'http://test.local/'): Map<string, Ar
       params: { alpha0: 0.1, lambda: 0.01, nu: 1, fusion: { cf: 1, lastItem: 0.5, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1 } },
     },
     syntheticCatalog().items,
-    SHARD_ROWS,
+    { rowsPerShard: SHARD_ROWS, ...options },
   );
   const out = new Map<string, ArrayBuffer>();
   for (const [path, bytes] of files) out.set(`${base}model/${path}`, bytes.slice().buffer);

@@ -72,7 +72,7 @@ describe('network paths in shipped code', () => {
     const loader = readFileSync(join(ROOT, 'src/model/load-model.ts'), 'utf8');
     expect(loader.split('\n').filter((l) => l.includes('fetchBytes(')).map((l) => l.trim())).toEqual([
       'manifest = validateManifest(JSON.parse(new TextDecoder().decode(await fetchBytes(manifestUrl, opts))));',
-      'buf = await this.fetchBytes(url, { sha256 });',
+      'return await this.fetchBytes(url, sha256 ? { sha256 } : undefined);',
     ]);
   });
 });
