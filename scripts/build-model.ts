@@ -6,7 +6,7 @@
  *   npm run build:model -- --products FEED --events FILE --out DIR [--products-format gmc-tsv|gmc-xml|shopify-csv|shelfwise-json]
  *     [--currency EUR] [--events-format csv|jsonl] [--events-shopper-column C] [--events-item-column C] [--events-time-column C] [--events-type-column C]
  *     [--default-type purchase] [--trending-days 14] [--report FILE.json]
- *   model options: [--dim 64] [--epochs 10] [--alpha0 0.03] [--lambda 0.003] [--nu 1] [--k 20] [--seed 42] [--cg-steps 3]
+ *   model options: [--dim 64] [--epochs 10] [--alpha0 0.03] [--lambda 0.003] [--nu 1] [--k 20] [--seed 42] [--cg-steps 3] [--embedding-bits 8|4]
  *   item factors trained on Spark (a shop): [--factors DIR] — DIR as `itemFactors.write.json` writes it, plus DIR/item-ids.json
  *     (the StringIndexer labels); iALS is skipped (and --dim, --epochs, --seed, --cg-steps with it), everything else is
  *     computed from the events as usual. The export and the layout: src/core/spark-factors.ts.
@@ -27,7 +27,7 @@ import { EVENT_TYPES, recentTrending, timedSequences } from '../src/core/shop-ev
 import { validateCatalog, type CatalogFile } from '../src/shared/catalog';
 import { DEFAULT_FUSION, type FusionWeights } from '../src/shared/model-manifest';
 import type { CatalogItem } from '../src/shared/protocol';
-import { describeTraining, serializeModel } from './lib/model-files';
+import { describeTraining, embeddingBits, serializeModel } from './lib/model-files';
 import { productIndex, readShop, SHOP_OPTIONS, shopFilesFromArgs } from './lib/shop-input';
 import { readSparkFactors } from './lib/spark-factors-input';
 
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
       ...SHOP_OPTIONS, data: { type: 'string' }, out: { type: 'string', default: 'public' },
       'trending-days': { type: 'string' }, report: { type: 'string' }, name: { type: 'string' },
       dim: { type: 'string' }, epochs: { type: 'string' }, alpha0: { type: 'string' }, lambda: { type: 'string' },
-      nu: { type: 'string' }, k: { type: 'string' }, seed: { type: 'string' }, 'cg-steps': { type: 'string' },
+      nu: { type: 'string' }, k: { type: 'string' }, seed: { type: 'string' }, 'cg-steps': { type: 'string' }, 'embedding-bits': { type: 'string' },
       'fusion-from': { type: 'string' }, factors: { type: 'string' },
     },
   });
@@ -96,6 +96,7 @@ async function main(): Promise<void> {
     k: num(values.k, 'k') ?? defaults.k,
     seed: num(values.seed, 'seed') ?? defaults.seed,
     cgSteps: num(values['cg-steps'], 'cg-steps') ?? defaults.cgSteps,
+    embeddingBits: embeddingBits(values['embedding-bits']) ?? defaults.embeddingBits,
   };
   const outDir = resolve(values.out!);
   const modelDir = join(outDir, 'model');

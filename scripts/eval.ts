@@ -2,7 +2,7 @@
  * Offline evaluation (docs/evaluation-protocol.md) with the shipping engine:
  *
  *   npm run eval -- --data DIR [--cold] [--out FILE.json] [--backend wasm|cpu] [--tune-users 1500]
- *                   [--max-test-users N] [--dim 64] [--epochs 10]
+ *                   [--max-test-users N] [--dim 64] [--epochs 10] [--embedding-bits 8|4]
  *
  *   npm run eval -- --products FEED --events FILE [--cold] [--text full|title] [--out FILE.json]
  *     (a shop's own data, split by time: see build-model.ts for the formats; --text title places new
@@ -21,6 +21,7 @@ import { evaluate, evaluateSplit, type EvalReport } from './lib/evaluate';
 import { readShop, SHOP_OPTIONS, shopFilesFromArgs } from './lib/shop-input';
 import { EventsError, timedSequences, timeSplit, timeSplitFingerprints } from '../src/core/shop-events';
 import { FeedError } from '../src/core/product-feed';
+import { embeddingBits } from './lib/model-files';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
       data: { type: 'string' }, cold: { type: 'boolean', default: false }, out: { type: 'string' },
       ...SHOP_OPTIONS, text: { type: 'string', default: 'full' },
       backend: { type: 'string', default: 'wasm' }, 'tune-users': { type: 'string', default: '1500' },
-      'max-test-users': { type: 'string', default: '0' }, dim: { type: 'string' }, epochs: { type: 'string' },
+      'max-test-users': { type: 'string', default: '0' }, dim: { type: 'string' }, epochs: { type: 'string' }, 'embedding-bits': { type: 'string' },
     },
   });
   const shop = values.products !== undefined && values.events !== undefined;
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   const model: Record<string, number> = {};
   if (values.dim) model.dim = Number(values.dim);
   if (values.epochs) model.epochs = Number(values.epochs);
+  if (values['embedding-bits']) model.embeddingBits = embeddingBits(values['embedding-bits'])!;
   const options = {
     cold: values.cold ?? false,
     backend: values.backend as BackendName,

@@ -22,7 +22,7 @@ export function serializeModel(
   return encodeModel(
     {
       n: model.nItems, d: model.dim, k: model.k, itemIds: catalog.map((it) => it.id),
-      embeddings: model.embeddings, embeddingScales: model.embeddingScales, gram: model.gram,
+      embeddings: model.embeddings, embeddingBits: o.embeddingBits, embeddingScales: model.embeddingScales, gram: model.gram,
       popularity: model.popularity, trending: model.trending,
       coocIndex: model.cooc.index, coocWeight: model.cooc.weight, nextIndex: model.next.index, nextWeight: model.next.weight,
     },
@@ -39,7 +39,14 @@ export function describeTraining(model: BaseModel, replace: { embeddings?: strin
     (replace.embeddings ??
       `Embeddings: iALS (Rendle et al. 2022) d=${o.dim}, alpha0=${o.alpha0}, lambda=${o.lambda}, nu=${o.nu}, ` +
       `${o.epochs} epochs, ${o.cgSteps > 0 ? `${o.cgSteps} CG steps/row` : 'exact solves'}, seed ${o.seed}`) +
-    `; int8 per-row quantised. Neighbours: top-${o.k} cosine co-occurrence; next within ${o.nextWindow} positions weighted ` +
+    `; int${o.embeddingBits} per-row quantised. Neighbours: top-${o.k} cosine co-occurrence; next within ${o.nextWindow} positions weighted ` +
     `1/distance, shipped as 16-bit ids and 8-bit weights per row. Trending: ${replace.trending ?? `last ${o.trendingLast} positions per user`}.`
   );
+}
+
+/** `--embedding-bits` of build-model and eval. */
+export function embeddingBits(v: string | undefined): 4 | 8 | undefined {
+  if (v === undefined) return undefined;
+  if (v !== '4' && v !== '8') throw new Error(`--embedding-bits must be 4 or 8, got ${v}`);
+  return Number(v) as 4 | 8;
 }

@@ -26,6 +26,8 @@ export interface BaseModelOptions {
   /** Window of the "next" table and the number of last positions counted as trending. */
   nextWindow: number;
   trendingLast: number;
+  /** Bits per shipped embedding value (per-row scale): 4 halves the largest file a shopper downloads. */
+  embeddingBits: 4 | 8;
   onProgress?: (stage: string, detail: string) => void;
 }
 
@@ -40,6 +42,7 @@ export const DEFAULT_BASE_MODEL_OPTIONS: Readonly<Omit<BaseModelOptions, 'onProg
   cgSteps: 3,
   nextWindow: 3,
   trendingLast: 2,
+  embeddingBits: 8,
 };
 
 /** The trained arrays, in the shapes of the model manifest (n items, d dims, k neighbours). */
@@ -50,7 +53,7 @@ export interface BaseModel {
   options: Omit<BaseModelOptions, 'onProgress'>;
   /** float32 [n, d], before quantisation (for evaluation; not shipped). */
   itemFactors: Float32Array;
-  /** int8 [n, d] and float32 [n]: the shipped embeddings, value = q * scale. */
+  /** Codes [n, d] (`options.embeddingBits` wide) and float32 [n]: the shipped embeddings, value = q * scale. */
   embeddings: Int8Array;
   embeddingScales: Float32Array;
   /** float32 [d, d]: Gram of the dequantised embeddings, so the fold-in matches the scores. */
@@ -118,7 +121,7 @@ export function trainBaseModel(
     lap('cold items');
     onProgress?.('cold items', `${imputed} items without ${given ? 'a factor row' : 'interactions'} placed by their text`);
   }
-  const { q, scales } = quantizeRows(factors, nItems, o.dim);
+  const { q, scales } = quantizeRows(factors, nItems, o.dim, o.embeddingBits);
   const g = Float32Array.from(gramMatrix64(dequantizeRows(q, scales, nItems, o.dim), nItems, o.dim));
   lap('quantize');
   const trend = trending(sequences, nItems, o.trendingLast);

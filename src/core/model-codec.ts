@@ -8,6 +8,7 @@ import {
   type AnchorCards, type DType, type ModelFileEntry, type ModelFiles, type ModelManifest, type ModelParams, type ModelShards, type StarterList,
 } from '../shared/model-manifest';
 import type { CatalogItem } from '../shared/protocol';
+import { packInt4 } from './quantize';
 import { sha256Hex } from './sha256';
 
 /** The arrays a model is made of (n items, d dims, k neighbours per row, -1 = no neighbour). */
@@ -16,7 +17,9 @@ export interface ModelArrays {
   d: number;
   k: number;
   itemIds: string[];
+  /** Codes [n, d]; `embeddingBits` 4 = codes in -7..7, shipped two per byte (`int4`). */
   embeddings: Int8Array;
+  embeddingBits?: 4 | 8;
   embeddingScales: Float32Array;
   gram: Float32Array;
   popularity: Float32Array;
@@ -34,8 +37,8 @@ export interface ModelMeta {
   params: ModelParams;
 }
 
-/** Rows per neighbour shard: one shard of the demo model is ~31 KB (two tables of 20 per row). */
-export const ROWS_PER_SHARD = 256;
+/** Rows per neighbour shard: one shard of the demo model is ~15 KB (two tables of 20 per row), ~13 KB compressed. */
+export const ROWS_PER_SHARD = 128;
 /** Items in the manifest's starter list (the first carousel of a first visit shows up to 10 of them). */
 export const STARTER_ITEMS = 40;
 /**
@@ -44,7 +47,7 @@ export const STARTER_ITEMS = 40;
  */
 export const ANCHOR_CANDIDATES = 6;
 /** Anchor-card groups per neighbour shard: one group is what a product page fetches (~20 KB compressed for the demo). */
-export const CARD_GROUPS_PER_SHARD = 4;
+export const CARD_GROUPS_PER_SHARD = 2;
 
 export interface EncodeOptions {
   rowsPerShard?: number;
@@ -94,7 +97,7 @@ export function encodeModel(input: ModelArrays, meta: ModelMeta, catalog?: reado
   const entry = (stem: string, bytes: Uint8Array, dtype: DType, shape: number[], ext = 'bin'): ModelFileEntry => ({ ...add(stem, ext, bytes), dtype, shape });
   const entries: ModelFiles = {
     itemIds: entry('item-ids', new TextEncoder().encode(JSON.stringify(a.itemIds)), 'json', [a.n], 'json'),
-    embeddings: entry('embeddings', raw(a.embeddings), 'int8', [a.n, a.d]),
+    embeddings: a.embeddingBits === 4 ? entry('embeddings', packInt4(a.embeddings), 'int4', [a.n, a.d]) : entry('embeddings', raw(a.embeddings), 'int8', [a.n, a.d]),
     embeddingScales: entry('embedding-scales', raw(a.embeddingScales), 'float32', [a.n]),
     gram: entry('gram', raw(a.gram), 'float32', [a.d, a.d]),
     popularity: entry('popularity', raw(a.popularity), 'float32', [a.n]),

@@ -145,7 +145,8 @@ export class Engine {
    * do not share a phone's link with the page's own code before it.
    */
   private openBulk!: () => void;
-  private readonly bulkWanted = new Promise<void>((resolve) => (this.openBulk = resolve));
+  private bulkOpened = false;
+  private readonly bulkWanted = new Promise<void>((resolve) => (this.openBulk = () => ((this.bulkOpened = true), resolve())));
   /** The manifest's version and date, once it is in: part of a kept list's basis. */
   private modelVersion?: string;
   /** The lists last served for the home surfaces (see `kept-lists.ts`). */
@@ -239,6 +240,9 @@ export class Engine {
     await this.consentChange;
     // Without consent the event is not even looked at: nothing of it is kept, not in memory either.
     if (this.state.consent === 'not-given') return false;
+    // A first visit's product page records its view before its first lists: those come from the
+    // anchor's shard, and the catalogue (which checks the event) must not share the link with it.
+    if (!this.loaded && input.type === 'view' && typeof input.itemId === 'string') await this.anchorShard(input.itemId);
     await this.ready();
     const event = this.validateEvent(input);
     if (!this.personalising()) return false;
@@ -356,14 +360,15 @@ export class Engine {
   }
 
   /**
-   * The anchor's shard, for a shopper with no history (`ModelLoader.anchorShard`; once per id):
-   * undefined when there is a history, or the model cannot answer from a shard, or it failed.
+   * The anchor's shard, for a shopper with no history while the catalogue is not on its way yet
+   * (`ModelLoader.anchorShard`; once per id): undefined otherwise, when the model cannot answer
+   * from a shard, or when that failed.
    */
   private anchorShard(id: string): Promise<AnchorShard | undefined> {
     let shard = this.anchors.get(id);
     if (!shard) {
       shard = (this.historyRead ?? Promise.resolve())
-        .then(() => (this.events.length === 0 && this.early ? this.early.manifest : undefined))
+        .then(() => (this.events.length === 0 && !this.bulkOpened && this.early ? this.early.manifest : undefined))
         .then((loader) => loader?.anchorShard(id))
         .catch((err: unknown) => {
           this.reportError(`${message(err)}; the product page waits for the catalogue`);

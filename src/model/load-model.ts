@@ -1,4 +1,5 @@
 import { decodeShard, type NeighbourTables } from '../core/model-codec';
+import { unpackInt4 } from '../core/quantize';
 import { validateCatalog } from '../shared/catalog';
 import {
   anchorCardsPath, bucketOfId, ModelError, validateManifest,
@@ -125,7 +126,16 @@ export class ModelLoader {
     this.embeddingsLoad ??= (async () => {
       const [q, s] = await Promise.all([this.file('embeddings'), this.file('embeddingScales')]);
       const { n, d } = model;
-      const codes = sized(q, this.manifest.files.embeddings, 'embeddings', Int8Array);
+      const entry = this.manifest.files.embeddings;
+      let codes: Int8Array;
+      if (entry.dtype === 'int4') {
+        if (q.byteLength !== Math.ceil((n * d) / 2)) throw new ModelError(`model file "embeddings" has ${q.byteLength} bytes, expected ${Math.ceil((n * d) / 2)} for [${entry.shape}] int4`);
+        try {
+          codes = unpackInt4(new Uint8Array(q), n * d);
+        } catch (err) {
+          throw new ModelError(`model file "embeddings": ${message(err)}`);
+        }
+      } else codes = sized(q, entry, 'embeddings', Int8Array);
       const scales = f32(s, this.manifest.files.embeddingScales, 'embeddingScales');
       for (let i = 0; i < n; i++) {
         if (!Number.isFinite(scales[i])) throw new ModelError('model file "embeddingScales" holds a non-finite number');

@@ -16,7 +16,7 @@
 import type { CatalogItem } from './protocol';
 import { validateCatalog } from './catalog';
 
-export type DType = 'float32' | 'int32' | 'int8' | 'uint16' | 'json';
+export type DType = 'float32' | 'int32' | 'int8' | 'int4' | 'uint16' | 'json';
 
 export interface ModelFileEntry {
   path: string; // relative to the manifest
@@ -32,7 +32,7 @@ export interface ModelFileEntry {
 export interface ModelFiles {
   /** JSON array of the n catalogue ids the model rows refer to, in row order. */
   itemIds: ModelFileEntry;
-  /** int8 [n, d]: item embeddings of the collaborative-filtering model, quantised per row. */
+  /** int8 or int4 [n, d]: item embeddings of the collaborative-filtering model, quantised per row (int4: two codes per byte, low nibble first, code + 8). */
   embeddings: ModelFileEntry;
   /** float32 [n]: per-row scale; embedding = int8 * scale. */
   embeddingScales: ModelFileEntry;
@@ -177,7 +177,7 @@ export function validateManifest(data: unknown): ModelManifest {
   }
   const expected: Record<keyof ModelFiles, [DType, number[]]> = {
     itemIds: ['json', [n!]],
-    embeddings: ['int8', [n!, d!]],
+    embeddings: [m.files.embeddings?.dtype === 'int4' ? 'int4' : 'int8', [n!, d!]],
     embeddingScales: ['float32', [n!]],
     gram: ['float32', [d!, d!]],
     popularity: ['float32', [n!]],

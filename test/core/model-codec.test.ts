@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeShard, encodeModel, type ModelArrays } from '../../src/core/model-codec';
 import { anchorCardsPath, bucketOfId, ModelError, validateManifest, type AnchorCards } from '../../src/shared/model-manifest';
 import { sha256Hex } from '../../src/core/sha256';
+import { packInt4, unpackInt4 } from '../../src/core/quantize';
+import { ModelLoader } from '../../src/model/load-model';
 import type { CatalogItem } from '../../src/shared/protocol';
 
 /** 40 items; item i's neighbours are i+1, i+2, i+3 (mod 40) with falling weights, a different "next" table. */
@@ -58,7 +60,7 @@ describe('model files grouped by id hash (how builds ship)', () => {
 
   it('gives each group of ids the cards of its items and of their strongest neighbours (not of unavailable items), listed in a checked index', () => {
     const { groups, index } = manifest.shards.cards!;
-    expect(groups).toBe(20); // 4 per shard
+    expect(groups).toBe(10); // 2 per shard
     const digests = (json(files.get(index.path)!) as { groups: string[] }).groups;
     expect(sha256Hex(files.get(index.path)!)).toBe(index.sha256);
     for (let g = 0; g < groups; g++) {
@@ -87,5 +89,23 @@ describe('model files grouped by id hash (how builds ship)', () => {
     const m = json(files.get('manifest.json')!) as typeof manifest;
     m.shards.files.pop();
     expect(() => validateManifest(m)).toThrow(ModelError);
+  });
+});
+
+describe('4-bit embeddings', () => {
+  it('pack two codes per byte and load back to the same values; a nibble out of range is refused', async () => {
+    const { a, catalog } = arrays();
+    const codes = Int8Array.from({ length: a.n * a.d }, (_, j) => ((j * 5) % 15) - 7);
+    const { manifest, files } = encodeModel({ ...a, embeddings: codes, embeddingBits: 4 }, meta, catalog, { rowsPerShard: 8 });
+    expect(manifest.files.embeddings.dtype).toBe('int4');
+    expect(files.get(manifest.files.embeddings.path)!.length).toBe((a.n * a.d) / 2);
+    const base = 'http://t.local/model/';
+    const fetchBytes = async (url: string) => files.get(url.slice(base.length))!.slice().buffer;
+    const loader = await ModelLoader.open(`${base}manifest.json`, fetchBytes);
+    const model = await loader.loadCore();
+    await loader.loadEmbeddings(model);
+    for (let j = 0; j < codes.length; j++) expect(model.embeddings[j]).toBeCloseTo(codes[j] * a.embeddingScales[Math.floor(j / a.d)], 6);
+    expect(unpackInt4(packInt4(codes), codes.length)).toEqual(codes);
+    expect(() => unpackInt4(new Uint8Array([0x80]), 2)).toThrow(/out of range/);
   });
 });
