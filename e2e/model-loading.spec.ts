@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { bucketOfId } from '../src/shared/model-manifest';
 
 /**
  * The model arrives in parts (issue 12): a starter list in the manifest, the per-item arrays,
@@ -12,7 +13,27 @@ interface Manifest {
   version: string;
   starter?: { items: { id: string; title: string }[]; scores: number[] };
   files: Record<string, { path: string; sha256: string }>;
-  shards: { files: { path: string; sha256: string; start: number; end: number }[] };
+  shards: { files: { path: string; sha256: string; start: number; end: number }[]; cards?: { groups: number; index: { path: string } } };
+}
+
+/** Stems of the files a product page of `id` reads on a first visit (rows are grouped by id hash). */
+async function anchorFiles(page: Page, id: string): Promise<{ shard: string; group: string }> {
+  // Read beside the browser: the shopper's first visit has not started yet.
+  const m = (await (await page.request.get('/model/manifest.json')).json()) as Manifest;
+  return {
+    shard: `shard-${String(bucketOfId(id, m.shards.files.length)).padStart(3, '0')}`,
+    group: `cards-${String(bucketOfId(id, m.shards.cards!.groups)).padStart(4, '0')}`,
+  };
+}
+
+/** Serves the model file with this stem damaged (one byte flipped). */
+async function damage(context: BrowserContext, stem: string): Promise<void> {
+  await context.route(new RegExp(`/model/${stem}\\.[0-9a-f]{12}\\.(bin|json)$`), async (route) => {
+    const response = await route.fetch();
+    const body = Buffer.from(await response.body());
+    body[1] ^= 0xff;
+    await route.fulfill({ response, body });
+  });
 }
 
 async function manifestOf(page: Page): Promise<Manifest> {
@@ -80,28 +101,83 @@ test('a manifest without a starter list: the first carousel waits for the catalo
   expect((await storefront.status()).errors).toEqual([]);
 });
 
-test.describe('a neighbour shard that fails its checksum', () => {
-  test.use({ expectedConsoleErrors: [/neighbour shard 0 failed its checksum/] });
+test('a first visit straight to a product page: the product and Because you viewed come from its anchor\'s shard, before the catalogue', async ({ storefront, page, context }) => {
+  const { shard, group } = await anchorFiles(page, 'vg-3');
+  const requests = modelRequests(page);
+  const catalogue: string[] = [];
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  // The catalogue and the model's item ids are held back until the page has shown both.
+  await context.route(/\/catalog\.json$|\/model\/item-ids\.[0-9a-f]{12}\.json$/, async (route) => {
+    catalogue.push(route.request().url());
+    await held;
+    await route.continue();
+  });
+  await test.step('the product\'s title and its Because you viewed cards are on screen while the catalogue and item ids are held back', async () => {
+    await storefront.openProduct('vg-3');
+    await expect(page.locator(".product__title")).toBeVisible();
+    await expect(storefront.carousel('because-you-viewed').cards.first()).toBeVisible();
+    const early = await storefront.carousel('because-you-viewed').itemIds();
+    expect(early.length).toBeGreaterThanOrEqual(6);
+    expect(early).not.toContain('vg-3');
+    const stems = requests.map((p) => p.replace(/\.[0-9a-f]{12}\.(bin|json)$/, ''));
+    expect(stems).toEqual(expect.arrayContaining([shard, group, 'cards-index']));
+  });
+  await test.step('the catalogue, asked for once the page\'s first carousel is on screen, then serves the lists', async () => {
+    await expect.poll(() => catalogue.length).toBeGreaterThan(0);
+    release();
+    await storefront.whenIdle();
+    expect((await storefront.status()).modelLoaded).toBe(true);
+    expect((await storefront.recommend('because-you-viewed', 8)).length).toBe(8);
+    expect(await storefront.eventCount()).toBe(1); // the product page's view, checked against the catalogue
+  });
+});
 
-  test('the product page still recommends, says why, and other items keep their neighbours', async ({ storefront, context }) => {
-    await context.route(/\/model\/shard-000\.[0-9a-f]{12}\.bin$/, async (route) => {
-      const response = await route.fetch();
-      const body = Buffer.from(await response.body());
-      body[0] ^= 0xff;
-      await route.fulfill({ response, body });
-    });
+test.describe('an anchor card group that fails its checksum', () => {
+  test.use({ expectedConsoleErrors: [/anchor cards \d+ failed its checksum.*waits for the catalogue/] });
+
+  test('the product page says why and is answered once the catalogue is in', async ({ storefront, page, context }) => {
+    const { group } = await anchorFiles(page, 'vg-3');
+    await damage(context, group);
+    await storefront.openProduct('vg-3');
+    await expect(storefront.carousel('because-you-viewed').cards.first()).toBeVisible();
+    await storefront.whenIdle();
+    expect((await storefront.recommend('because-you-viewed', 8)).length).toBe(8);
+    expect((await storefront.status()).errors.join(' ')).toMatch(/anchor cards \d+ failed its checksum/);
+  });
+});
+
+test.describe('a half-published version whose anchor card index is not uploaded yet', () => {
+  test.use({ expectedConsoleErrors: [/anchor card index .*HTTP 404.*waits for the catalogue/] });
+
+  test('the product page is answered once the catalogue is in', async ({ storefront, context }) => {
+    await context.route(/\/model\/cards-index\.[0-9a-f]{12}\.json$/, (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await storefront.openProduct('vg-3');
+    await expect(storefront.carousel('because-you-viewed').cards.first()).toBeVisible();
+    await storefront.whenIdle();
+    expect((await storefront.recommend('because-you-viewed', 8)).length).toBe(8);
+  });
+});
+
+test.describe('a neighbour shard that fails its checksum', () => {
+  test.use({ expectedConsoleErrors: [/neighbour shard \d+ failed its checksum/] });
+
+  test('the product page still recommends, says why, and other items keep their neighbours', async ({ storefront, page, context }) => {
+    const { shard } = await anchorFiles(page, 'vg-3');
+    await damage(context, shard);
     await storefront.openProduct('vg-3');
     await storefront.whenIdle();
     expect((await storefront.recommend('because-you-viewed', 8)).length).toBe(8);
-    expect((await storefront.status()).errors.join(' ')).toMatch(/neighbour shard 0 failed its checksum/);
+    expect((await storefront.status()).errors.join(' ')).toMatch(new RegExp(`neighbour shard ${Number(shard.slice(6))} failed its checksum`));
   });
 });
 
 test.describe('a half-published model version (a shard not uploaded yet)', () => {
-  test.use({ expectedConsoleErrors: [/neighbour shard 1 .*HTTP 404/] });
+  test.use({ expectedConsoleErrors: [/neighbour shard \d+ .*HTTP 404/] });
 
-  test('lists are served from what is there; the missing rows only lose their neighbours', async ({ storefront, context }) => {
-    await context.route(/\/model\/shard-001\.[0-9a-f]{12}\.bin$/, (route) => route.fulfill({ status: 404, body: 'not found' }));
+  test('lists are served from what is there; the missing rows only lose their neighbours', async ({ storefront, page, context }) => {
+    const { shard } = await anchorFiles(page, 'vg-300');
+    await context.route(new RegExp(`/model/${shard}\\.[0-9a-f]{12}\\.bin$`), (route) => route.fulfill({ status: 404, body: 'not found' }));
     await storefront.openProduct('vg-300');
     await storefront.whenIdle();
     expect((await storefront.recommend('because-you-viewed', 8)).length).toBe(8);
