@@ -3,9 +3,10 @@ import type { FusionWeights } from '../shared/model-manifest';
 import { summarizeHistory, type HistoryEvent, type ShopperHistory } from '../core/history';
 import type { BackendChoice, WasmPaths } from '../model/backend';
 import { JsCfScorer, type CfScorer } from '../core/cf-scorer';
-import type { AnchorShard, BaseModel, FetchBytes, ModelLoader } from '../model/load-model';
+import type { BaseModel, FetchBytes, ModelLoader } from '../model/load-model';
 import { createFetchBytes, eraseAssetCache, pruneAssetCache } from './assets';
-import { anchorCatalog, startDownloads, starterList, starterOf, type StarterList } from './startup';
+import { startDownloads } from './startup';
+import { anchorIds, EarlyLists } from './early-lists';
 import { asKeptLists, basisOf, keptKey, META_KEPT, modelVersion, type KeptLists } from './kept-lists';
 import {
   EVENT_TYPES, SURFACES,
@@ -132,21 +133,15 @@ export class Engine {
   private random: () => number;
   /** The model's parts arrive by need (see `ModelLoader`). */
   private loader?: ModelLoader;
-  /**
-   * The manifest's starter list (top trending with their entries): a first visit's first
-   * carousel is answered from it before the catalogue and the model's arrays arrive.
-   */
-  private starter?: StarterList;
   /** History read and manifest in (or failed): what the starter list needs. */
   private starterReady?: Promise<void>;
   /**
-   * Opens the catalogue and core downloads. With a starter list and no history they wait until
-   * the page's first carousel is painted or a request needs more than the starter list, so they
-   * do not share a phone's link with the page's own code before it.
+   * A first visit's lists before the catalogue is in (starter list, product page from its
+   * anchor's shard), and the gate of the catalogue and core downloads: with a starter list and no
+   * history they wait until the page's first carousel is painted or a request needs more, so they
+   * do not share a phone's link with the page's own code and first lists.
    */
-  private openBulk!: () => void;
-  private bulkOpened = false;
-  private readonly bulkWanted = new Promise<void>((resolve) => (this.openBulk = () => ((this.bulkOpened = true), resolve())));
+  private readonly firstLists: EarlyLists;
   /** The manifest's version and date, once it is in: part of a kept list's basis. */
   private modelVersion?: string;
   /** The lists last served for the home surfaces (see `kept-lists.ts`). */
@@ -159,10 +154,6 @@ export class Engine {
   private embeddingsQueued = false;
   /** `start` has finished: lists are computed, no longer served from kept or starter lists. */
   private loaded = false;
-  /** The manifest and the model's core arrays as they download, before the catalogue is in. */
-  private early?: { manifest: Promise<ModelLoader>; core: Promise<BaseModel> };
-  /** Product pages' anchor shards, by item id (a first visit's, before the catalogue). */
-  private readonly anchors = new Map<string, Promise<AnchorShard | undefined>>();
   /** Consent changes, one after the other (see `setConsent`). */
   private consentChange: Promise<void> = Promise.resolve();
 
@@ -174,6 +165,17 @@ export class Engine {
     this.random = options.random ?? cryptoRandom;
     this.experiments = new ExperimentRunner({
       log: () => this.log, now: this.now, random: () => this.random(), paused: () => !this.personalising(),
+    });
+    this.firstLists = new EarlyLists({
+      loaded: () => this.loaded,
+      blank: () => this.events.length === 0 || !this.personalising(),
+      firstVisit: () => this.events.length === 0,
+      historyRead: () => this.historyRead ?? Promise.resolve(),
+      policy: (surface) => this.policy(surface, summarizeHistory([])),
+      fusionWeights: (base) => this.experiments.fusionWeights(base),
+      reportError: (msg) => this.reportError(msg),
+      neighboursFailed: this.neighboursFailed,
+      track: (work) => this.track(work),
     });
   }
 
@@ -187,7 +189,7 @@ export class Engine {
     this.config ??= config;
     if (!this.initDone) {
       const loaded = (this.initDone = this.track(this.start(config)));
-      const starter = this.starterReady!.then(() => (this.starter && config.deferBackend ? this.status() : loaded));
+      const starter = this.starterReady!.then(() => (this.firstLists.hasStarter && config.deferBackend ? this.status() : loaded));
       this.answered = Promise.race([loaded, starter]);
     }
     return this.answered!;
@@ -195,7 +197,7 @@ export class Engine {
 
   /** Everything loaded; asks for the downloads a starter list defers. */
   private ready(): Promise<EngineStatus | undefined> {
-    this.openBulk();
+    this.firstLists.openBulk();
     return this.initDone ?? Promise.resolve(undefined);
   }
 
@@ -222,7 +224,7 @@ export class Engine {
 
   /** Resolves when no event, learning or loading is pending. */
   async whenIdle(): Promise<void> {
-    this.openBulk();
+    this.firstLists.openBulk();
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
@@ -242,7 +244,7 @@ export class Engine {
     if (this.state.consent === 'not-given') return false;
     // A first visit's product page records its view before its first lists: those come from the
     // anchor's shard, and the catalogue (which checks the event) must not share the link with it.
-    if (!this.loaded && input.type === 'view' && typeof input.itemId === 'string') await this.anchorShard(input.itemId);
+    if (!this.loaded && input.type === 'view' && typeof input.itemId === 'string') await this.firstLists.anchorShard(input.itemId);
     await this.ready();
     const event = this.validateEvent(input);
     if (!this.personalising()) return false;
@@ -321,14 +323,14 @@ export class Engine {
 
   async recommend(req: RecommendRequest): Promise<RecommendationList> {
     if (!this.loaded) {
-      this.prefetchAnchors(req);
+      this.firstLists.prefetchAnchors(req);
       // A returning shopper's kept lists need only the history; a first visit's starter list
       // needs the manifest.
       await Promise.race([this.initDone, this.historyRead]);
       let early = this.loaded ? undefined : this.keptList(req);
       if (!early && !this.loaded) {
         await Promise.race([this.initDone, this.starterReady]);
-        early = this.loaded ? undefined : this.keptList(req) ?? this.starterListFor(req) ?? (await this.anchoredStarterList(req));
+        early = this.loaded ? undefined : this.keptList(req) ?? this.firstLists.starterList(req) ?? (await this.firstLists.anchoredList(req));
       }
       if (early) return early;
     }
@@ -341,63 +343,7 @@ export class Engine {
     return list;
   }
 
-  /**
-   * A product page names its anchor before the catalogue is in. A first visit's page is answered
-   * from the anchor's shard (found from the manifest alone), and the catalogue waits for the
-   * page's first carousel; otherwise the anchor's neighbour shard is fetched beside the catalogue
-   * (the model's item ids say which), not after it.
-   */
-  private prefetchAnchors(req: RecommendRequest): void {
-    const ids = anchorIds(req);
-    if (ids.length === 0 || !this.early) return;
-    const { manifest, core } = this.early;
-    void this.track(manifest.then(async (loader) => {
-      if (ids.length === 1 && (await this.anchorShard(ids[0]))) return;
-      this.openBulk(); // an anchored list needs the catalogue then
-      const model = await core;
-      await loader.ensureRows(model, ids.map((id) => model.itemIds.indexOf(id)), this.neighboursFailed);
-    }).catch(() => undefined)); // the manifest's and the catalogue's start-up report it
-  }
-
-  /**
-   * The anchor's shard, for a shopper with no history while the catalogue is not on its way yet
-   * (`ModelLoader.anchorShard`; once per id): undefined otherwise, when the model cannot answer
-   * from a shard, or when that failed.
-   */
-  private anchorShard(id: string): Promise<AnchorShard | undefined> {
-    let shard = this.anchors.get(id);
-    if (!shard) {
-      shard = (this.historyRead ?? Promise.resolve())
-        .then(() => (this.events.length === 0 && !this.bulkOpened && this.early ? this.early.manifest : undefined))
-        .then((loader) => loader?.anchorShard(id))
-        .catch((err: unknown) => {
-          this.reportError(`${message(err)}; the product page waits for the catalogue`);
-          return undefined;
-        });
-      this.anchors.set(id, shard);
-    }
-    return shard;
-  }
-
-  /** A first visit's product page list, from its anchor's shard (see `anchorCatalog`). */
-  private async anchoredStarterList(req: RecommendRequest): Promise<RecommendationList | undefined> {
-    const ids = anchorIds(req);
-    if ((req.surface !== 'because-you-viewed' && req.surface !== 'bought-together') || ids.length !== 1 || !this.early) return undefined;
-    const shard = await this.anchorShard(ids[0]);
-    if (!shard || this.loaded) return undefined;
-    const loader = await this.early.manifest;
-    const cat = anchorCatalog(shard, loader.manifest);
-    const k = Math.max(1, Math.min(req.k ?? 10, 100));
-    const weights = this.experiments.fusionWeights(loader.manifest.params.fusion);
-    return anchoredList(cat, req.surface, [0], undefined, weights, k, this.policy(req.surface, summarizeHistory([])));
-  }
-
   private readonly neighboursFailed = (err: Error) => this.reportError(`${err.message}; lists go on without those items' neighbours`);
-
-  private starterListFor(req: RecommendRequest): RecommendationList | undefined {
-    const blank = this.events.length === 0 || !this.personalising();
-    return this.starter ? starterList(this.starter, req, blank, this.policy(req.surface, summarizeHistory([]))) : undefined;
-  }
 
   /**
    * The list kept for this request from a visit with the same history, if any; once the manifest
@@ -536,8 +482,8 @@ export class Engine {
   async getItems(ids: string[]): Promise<CatalogItem[]> {
     // A first visit's product page shows its product from the anchor's shard, before the catalogue.
     if (!this.loaded && ids.length === 1) {
-      const card = (await this.anchorShard(ids[0]))?.cards.items.find((it) => it.id === ids[0]);
-      if (card && !this.loaded) return [card];
+      const card = await this.firstLists.card(ids[0]);
+      if (card) return [card];
     }
     await this.ready();
     const cat = this.cat;
@@ -649,7 +595,7 @@ export class Engine {
     this.setState({ consent: 'given' });
     await this.openHistory();
     if (this.events.length > 0) {
-      this.openBulk();
+      this.firstLists.openBulk();
       if (this.backendWanted || !this.config?.deferBackend) this.startLearningBackend();
     }
     this.scheduleLearning(); // a new revision: the page asks for its lists again
@@ -722,20 +668,20 @@ export class Engine {
     this.setState({ phase: 'loading', detail: 'Opening your history', progress: 0, revision: config.revisionBase ?? 0, consent });
     const base = this.options.baseUrl ?? (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/';
     // Node, tests and the evaluation (no `deferBackend`) want everything at once.
-    if (!config.deferBackend) this.openBulk();
-    const downloads = startDownloads(config, base, this.fetchBytes, this.bulkWanted);
+    if (!config.deferBackend) this.firstLists.openBulk();
+    const downloads = startDownloads(config, base, this.fetchBytes, this.firstLists.bulkWanted);
     const { manifestUrl, manifest, rules, bulk } = downloads;
-    this.early = { manifest, core: downloads.core };
+    this.firstLists.attach({ manifest, core: downloads.core });
     const history = this.openHistory();
     this.historyRead = history.catch(() => undefined);
     this.starterReady = Promise.allSettled([history, manifest, rules]).then(([, loader, merchant]) => {
       this.applyRules(merchant, base);
       if (loader.status === 'fulfilled') {
-        this.starter = starterOf(loader.value);
+        this.firstLists.useManifest(loader.value);
         this.modelVersion = modelVersion(loader.value.manifest);
       }
       // Without a starter list, or with a history to personalise, every list needs the catalogue.
-      if (!this.starter || this.events.length > 0) this.openBulk();
+      if (!this.firstLists.hasStarter || this.events.length > 0) this.firstLists.openBulk();
     });
     await this.starterReady;
     this.setState({ detail: 'Loading catalogue and model' });
@@ -743,7 +689,7 @@ export class Engine {
     const [catalogue, core] = await bulk;
     if (catalogue.status === 'rejected') {
       this.reportError(`Catalogue could not be loaded: ${message(catalogue.reason)}`);
-      this.starter = undefined; // the catalogue decides what can be shown
+      this.firstLists.dropStarter(); // the catalogue decides what can be shown
       this.loaded = true;
       // A new revision: lists shown from the starter list are asked for again, and come back empty.
       this.setState({ phase: 'error', detail: undefined, progress: undefined, revision: this.state.revision + 1 });
@@ -759,7 +705,7 @@ export class Engine {
       this.cat = new CatalogModel(items);
       model = undefined;
     }
-    this.starter = undefined;
+    this.firstLists.dropStarter();
     this.history = this.summarize();
     // Non-personal lists can be served from here on; the embeddings and the backend come next.
     this.setState({ modelLoaded: Boolean(model), detail: undefined, progress: 0.9 });
@@ -867,7 +813,7 @@ export class Engine {
    */
   startLearningBackend(): void {
     this.backendWanted = true;
-    this.openBulk();
+    this.firstLists.openBulk();
     if (this.events.length > 0) this.loadEmbeddingsAfterFirstLists();
     // TensorFlow.js comes after the embeddings it computes with.
     if (!this.backendStart || this.backendStarted || !this.cf) return;
@@ -1187,11 +1133,6 @@ export function createEngine(options?: EngineOptions): Engine {
 }
 
 /** For You leaves out what the shopper has seen; purchases are the merchant rules' call. */
-/** The anchors of an anchored list: the cart's items for "bought together" on the cart page, else the product. */
-function anchorIds(req: RecommendRequest): string[] {
-  return req.surface === 'bought-together' && req.cartItemIds?.length ? req.cartItemIds : req.itemId ? [req.itemId] : [];
-}
-
 function seenNotBought(history: ShopperHistory): (i: number) => boolean {
   const seen = new Set<number>(history.items);
   return (i) => seen.has(i) && !history.purchased.has(i);

@@ -53,7 +53,7 @@ describe('network paths in shipped code', () => {
     // The engine hands it to its start-up only...
     const engine = readFileSync(join(ROOT, 'src/engine/engine.ts'), 'utf8');
     const callers = engine.split('\n').filter((l) => l.includes('this.fetchBytes') && !l.includes('this.fetchBytes =')).map((l) => l.trim());
-    expect(callers).toEqual(['const downloads = startDownloads(config, base, this.fetchBytes, this.bulkWanted);']);
+    expect(callers).toEqual(['const downloads = startDownloads(config, base, this.fetchBytes, this.firstLists.bulkWanted);']);
     // ...which fetches the manifest (through the loader), the rules and the catalogue.
     const startup = readFileSync(join(ROOT, 'src/engine/startup.ts'), 'utf8');
     const uses = startup.split('\n').filter((l) => /\bfetchBytes\b/.test(l) && !/^(import|export function)/.test(l)).map((l) => l.trim());
