@@ -44,13 +44,20 @@ function createCache<T>() {
 
 const itemCache = createCache<CatalogItem | null>();
 
+/** Items read while the engine was still loading: a first visit's product comes from the model's anchor cards. */
+const earlyItems = new Set<string>();
+
 /** A catalogue item by id: `data` is null when the catalogue has no such item. */
 export function useItem(id: string): Loadable<CatalogItem | null> {
   const revision = useSyncExternalStore(engineStatusStore.subscribe, () => engineStatusStore.get().revision);
+  const loading = useSyncExternalStore(engineStatusStore.subscribe, () => engineStatusStore.get().phase === 'loading');
   useEffect(() => {
-    // Retry failed loads when the engine moves on (e.g. the catalogue was still loading).
-    itemCache.load(id, () => engine().getItems([id]).then((items) => items.find((i) => i.id === id) ?? null));
-  }, [id, revision]);
+    // Read again once the catalogue is in: it, not the model's copy, says what the product is now.
+    const again = !loading && earlyItems.delete(id);
+    if (loading) earlyItems.add(id);
+    // Failed loads are retried when the engine moves on (e.g. the catalogue was still loading).
+    itemCache.load(id, () => engine().getItems([id]).then((items) => items.find((i) => i.id === id) ?? null), again);
+  }, [id, revision, loading]);
   const entry = useSyncExternalStore(itemCache.store.subscribe, () => itemCache.store.get().get(id));
   return entry ?? { loading: true };
 }
