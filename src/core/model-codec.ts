@@ -8,7 +8,7 @@ import {
   type AnchorCards, type DType, type ModelFileEntry, type ModelFiles, type ModelManifest, type ModelParams, type ModelShards, type StarterList,
 } from '../shared/model-manifest';
 import type { CatalogItem } from '../shared/protocol';
-import { packInt4 } from './quantize';
+import { floatToHalf, packInt4 } from './quantize';
 import { sha256Hex } from './sha256';
 
 /** The arrays a model is made of (n items, d dims, k neighbours per row, -1 = no neighbour). */
@@ -17,7 +17,7 @@ export interface ModelArrays {
   d: number;
   k: number;
   itemIds: string[];
-  /** Codes [n, d]; `embeddingBits` 4 = codes in -7..7, shipped two per byte (`int4`). */
+  /** Codes [n, d]; `embeddingBits` 4 = codes in -7..7, shipped two per byte (`int4`), with float16 scales. */
   embeddings: Int8Array;
   embeddingBits?: 4 | 8;
   embeddingScales: Float32Array;
@@ -98,7 +98,9 @@ export function encodeModel(input: ModelArrays, meta: ModelMeta, catalog?: reado
   const entries: ModelFiles = {
     itemIds: entry('item-ids', new TextEncoder().encode(JSON.stringify(a.itemIds)), 'json', [a.n], 'json'),
     embeddings: a.embeddingBits === 4 ? entry('embeddings', packInt4(a.embeddings), 'int4', [a.n, a.d]) : entry('embeddings', raw(a.embeddings), 'int8', [a.n, a.d]),
-    embeddingScales: entry('embedding-scales', raw(a.embeddingScales), 'float32', [a.n]),
+    embeddingScales: a.embeddingBits === 4
+      ? entry('embedding-scales', new Uint8Array(Uint16Array.from(a.embeddingScales, floatToHalf).buffer), 'float16', [a.n])
+      : entry('embedding-scales', raw(a.embeddingScales), 'float32', [a.n]),
     gram: entry('gram', raw(a.gram), 'float32', [a.d, a.d]),
     popularity: entry('popularity', raw(a.popularity), 'float32', [a.n]),
     trending: entry('trending', raw(a.trending), 'float32', [a.n]),

@@ -19,7 +19,8 @@ export function quantizeRows(matrix: ArrayLike<number>, n: number, d: number, bi
   for (let r = 0; r < n; r++) {
     let max = 0;
     for (let c = 0; c < d; c++) max = Math.max(max, Math.abs(matrix[r * d + c]));
-    const scale = Math.fround(max / top);
+    // 4-bit rows ship their scale as float16 (its error is far below the codes'): rounded first, so the codes use it.
+    const scale = bits === 4 ? halfToFloat(floatToHalf(max / top)) : Math.fround(max / top);
     scales[r] = scale;
     if (scale === 0) continue;
     for (let c = 0; c < d; c++) {
@@ -56,4 +57,38 @@ export function dequantizeRows(q: Int8Array, scales: Float32Array, n: number, d:
     for (let c = 0; c < d; c++) out[r * d + c] = q[r * d + c] * s;
   }
   return out;
+}
+
+/** IEEE 754 half precision (round to nearest even) of a finite, non-negative-or-negative number; overflow → ±65504. */
+export function floatToHalf(x: number): number {
+  const f = new Float32Array([x]);
+  const u = new Uint32Array(f.buffer)[0];
+  const sign = (u >>> 16) & 0x8000;
+  const exp = (u >>> 23) & 0xff;
+  let mant = u & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7bff;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let half = mant >> shift;
+    const rest = mant & ((1 << shift) - 1), mid = 1 << (shift - 1);
+    if (rest > mid || (rest === mid && half & 1)) half++;
+    return sign | half;
+  }
+  let half = (e << 10) | (mant >> 13);
+  const rest = mant & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++;
+  if ((half & 0x7c00) === 0x7c00) return sign | 0x7bff;
+  return sign | half;
+}
+
+export function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }

@@ -1,5 +1,5 @@
 import { decodeShard, type NeighbourTables } from '../core/model-codec';
-import { unpackInt4 } from '../core/quantize';
+import { halfToFloat, unpackInt4 } from '../core/quantize';
 import { validateCatalog } from '../shared/catalog';
 import {
   anchorCardsPath, bucketOfId, ModelError, validateManifest,
@@ -136,7 +136,8 @@ export class ModelLoader {
           throw new ModelError(`model file "embeddings": ${message(err)}`);
         }
       } else codes = sized(q, entry, 'embeddings', Int8Array);
-      const scales = f32(s, this.manifest.files.embeddingScales, 'embeddingScales');
+      const scaleEntry = this.manifest.files.embeddingScales;
+      const scales = scaleEntry.dtype === 'float16' ? halves(s, n) : f32(s, scaleEntry, 'embeddingScales');
       for (let i = 0; i < n; i++) {
         if (!Number.isFinite(scales[i])) throw new ModelError('model file "embeddingScales" holds a non-finite number');
         for (let j = 0; j < d; j++) model.embeddings[i * d + j] = codes[i * d + j] * scales[i];
@@ -296,6 +297,11 @@ function parseAnchorCards(bytes: ArrayBuffer, n: number, s: number): AnchorCards
 function clearRows(model: BaseModel, entry: ShardEntry): void {
   model.coocIndex.fill(-1, entry.start * model.k, entry.end * model.k);
   model.nextIndex.fill(-1, entry.start * model.k, entry.end * model.k);
+}
+
+function halves(buf: ArrayBuffer, n: number): Float32Array {
+  if (buf.byteLength !== n * 2) throw new ModelError(`model file "embeddingScales" has ${buf.byteLength} bytes, expected ${n * 2} for [${n}] float16`);
+  return Float32Array.from(new Uint16Array(buf), halfToFloat);
 }
 
 function f32(buf: ArrayBuffer, entry: ModelFileEntry, key: string): Float32Array {

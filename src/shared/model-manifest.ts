@@ -16,7 +16,7 @@
 import type { CatalogItem } from './protocol';
 import { validateCatalog } from './catalog';
 
-export type DType = 'float32' | 'int32' | 'int8' | 'int4' | 'uint16' | 'json';
+export type DType = 'float32' | 'float16' | 'int32' | 'int8' | 'int4' | 'uint16' | 'json';
 
 export interface ModelFileEntry {
   path: string; // relative to the manifest
@@ -34,7 +34,7 @@ export interface ModelFiles {
   itemIds: ModelFileEntry;
   /** int8 or int4 [n, d]: item embeddings of the collaborative-filtering model, quantised per row (int4: two codes per byte, low nibble first, code + 8). */
   embeddings: ModelFileEntry;
-  /** float32 [n]: per-row scale; embedding = int8 * scale. */
+  /** float32 [n] (float16 with int4 embeddings): per-row scale; embedding = code * scale. */
   embeddingScales: ModelFileEntry;
   /** float32 [d, d]: Gram matrix VᵀV of the dequantised embeddings (for the fold-in). */
   gram: ModelFileEntry;
@@ -178,7 +178,7 @@ export function validateManifest(data: unknown): ModelManifest {
   const expected: Record<keyof ModelFiles, [DType, number[]]> = {
     itemIds: ['json', [n!]],
     embeddings: [m.files.embeddings?.dtype === 'int4' ? 'int4' : 'int8', [n!, d!]],
-    embeddingScales: ['float32', [n!]],
+    embeddingScales: [m.files.embeddingScales?.dtype === 'float16' ? 'float16' : 'float32', [n!]],
     gram: ['float32', [d!, d!]],
     popularity: ['float32', [n!]],
     trending: ['float32', [n!]],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeShard, encodeModel, type ModelArrays } from '../../src/core/model-codec';
 import { anchorCardsPath, bucketOfId, ModelError, validateManifest, type AnchorCards } from '../../src/shared/model-manifest';
 import { sha256Hex } from '../../src/core/sha256';
-import { packInt4, unpackInt4 } from '../../src/core/quantize';
+import { floatToHalf, halfToFloat, packInt4, quantizeRows, unpackInt4 } from '../../src/core/quantize';
 import { ModelLoader } from '../../src/model/load-model';
 import type { CatalogItem } from '../../src/shared/protocol';
 
@@ -104,8 +104,29 @@ describe('4-bit embeddings', () => {
     const loader = await ModelLoader.open(`${base}manifest.json`, fetchBytes);
     const model = await loader.loadCore();
     await loader.loadEmbeddings(model);
-    for (let j = 0; j < codes.length; j++) expect(model.embeddings[j]).toBeCloseTo(codes[j] * a.embeddingScales[Math.floor(j / a.d)], 6);
+    expect(manifest.files.embeddingScales.dtype).toBe('float16');
+    for (let j = 0; j < codes.length; j++) expect(model.embeddings[j]).toBeCloseTo(codes[j] * halfToFloat(floatToHalf(a.embeddingScales[Math.floor(j / a.d)])), 6);
     expect(unpackInt4(packInt4(codes), codes.length)).toEqual(codes);
     expect(() => unpackInt4(new Uint8Array([0x80]), 2)).toThrow(/out of range/);
+  });
+});
+
+describe('float16 scales', () => {
+  it('round to the nearest half-precision value', () => {
+    expect(floatToHalf(1)).toBe(0x3c00);
+    expect(floatToHalf(-2)).toBe(0xc000);
+    expect(floatToHalf(65504)).toBe(0x7bff);
+    expect(floatToHalf(1e6)).toBe(0x7bff); // no infinity for a scale
+    expect(floatToHalf(2 ** -24)).toBe(1); // smallest subnormal
+    expect(floatToHalf(0)).toBe(0);
+    for (const x of [0.1, 0.0123, 3.7e-5, 0.5 + 1e-6]) expect(Math.abs(halfToFloat(floatToHalf(x)) - x) / x).toBeLessThan(2 ** -11);
+  });
+
+  it('4-bit rows use their rounded scale, so every code stays in -7..7', () => {
+    const m = Float32Array.from({ length: 64 * 8 }, (_, j) => Math.sin(j * 1.3) * (1 + (j % 5)));
+    const { q, scales } = quantizeRows(m, 64, 8, 4);
+    expect(Math.max(...q.map(Math.abs))).toBe(7);
+    for (const s of scales) expect(halfToFloat(floatToHalf(s))).toBe(s);
+    for (let j = 0; j < m.length; j++) expect(Math.abs(q[j] * scales[j >> 3] - m[j])).toBeLessThanOrEqual(scales[j >> 3] / 2 + 1e-6);
   });
 });
