@@ -8,7 +8,7 @@ import { pendingActivity, trackActivity, whenNoActivity } from './app/activity';
 import { allRendered, pokeRenderWaiters, whenAppMounted, whenRendered } from './app/render-tracker';
 import { currentLocation } from './app/router';
 import { cartStore } from './features/cart/cart-store';
-import { recommendRequest } from './features/carousel/use-recommendations';
+import { recommendRequest } from './features/carousel/list-cache';
 import { timings } from './features/carousel/timings';
 import { decide } from './features/consent/consent-store';
 import type { ShelfwiseQaHook } from './qa-hook-api';
