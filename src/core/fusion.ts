@@ -17,7 +17,7 @@ export interface Signal {
  * Sparse signals (mostly zeros: neighbour lists) get their z-score from the whole catalogue too,
  * so a non-zero entry stands out as it should.
  */
-export function zNormalize(scores: Float32Array): Float32Array {
+export function zNormalize(scores: Float32Array, over?: Population): Float32Array {
   let n = 0, sum = 0, sq = 0;
   for (const x of scores) {
     if (!Number.isFinite(x)) continue;
@@ -27,6 +27,12 @@ export function zNormalize(scores: Float32Array): Float32Array {
   }
   const out = new Float32Array(scores.length);
   if (n === 0) return out;
+  // Over a larger population: the items not given count as `over.rest` (0 for a sparse signal).
+  if (over && over.items > n) {
+    sq += (over.items - n) * (over.rest * over.rest + (over.restStd ?? 0) ** 2);
+    sum += (over.items - n) * over.rest;
+    n = over.items;
+  }
   const mean = sum / n;
   const std = Math.sqrt(Math.max(sq / n - mean * mean, 0));
   if (std < 1e-12) return out;
@@ -43,12 +49,23 @@ export interface Fused {
   parts: { name: SignalName; contribution: Float32Array }[];
 }
 
-export function fuse(signals: Signal[], n: number): Fused {
+/**
+ * The catalogue a few candidates were taken from, for normalising their signals as the whole
+ * catalogue would: `items` in all, the others scoring `rest` on average (with `restStd` spread).
+ */
+export interface Population {
+  items: number;
+  rest: number;
+  restStd?: number;
+}
+
+/** `over`: per signal, the population to normalise over (default: the n scores given). */
+export function fuse(signals: Signal[], n: number, over?: Partial<Record<SignalName, Population>>): Fused {
   const total = new Float32Array(n);
   const parts = signals
     .filter((s) => s.weight !== 0)
     .map((s) => {
-      const z = zNormalize(s.scores);
+      const z = zNormalize(s.scores, over?.[s.name]);
       for (let i = 0; i < n; i++) {
         z[i] *= s.weight;
         total[i] += z[i];

@@ -165,7 +165,10 @@ function addAnchorCards(
   const bytes = members.map((rows) => new TextEncoder().encode(JSON.stringify(anchorCards(a, rows, cardOf))));
   const index = add('cards-index', 'json', new TextEncoder().encode(JSON.stringify({ groups: bytes.map((b) => sha256Hex(b)) })));
   bytes.forEach((b, g) => files.set(anchorCardsPath(g, index.sha256), b));
-  return { groups, index };
+  let sum = 0, sq = 0;
+  for (const p of a.popularity) (sum += p), (sq += p * p);
+  const mean = sum / a.n;
+  return { groups, index, popularity: { mean, std: Math.sqrt(Math.max(sq / a.n - mean * mean, 0)) } };
 }
 
 /** A group of anchor cards: its own items and each row's strongest neighbours of both tables, with their rows and popularity. */

@@ -132,7 +132,15 @@ export class EarlyLists {
     const { manifest } = await this.downloads.manifest;
     const k = Math.max(1, Math.min(req.k ?? 10, 100));
     const weights = this.host.fusionWeights(manifest.params.fusion);
-    return anchoredList(anchorCatalog(shard, manifest), req.surface, [0], undefined, weights, k, this.host.policy(req.surface));
+    // Normalised as over the whole catalogue, where the neighbour and text signals are zero for
+    // almost every item: so the candidates rank as the catalogue's list would rank them.
+    const items = manifest.itemCount;
+    const pop = manifest.shards.cards?.popularity;
+    const over = {
+      cooc: { items, rest: 0 }, next: { items, rest: 0 }, content: { items, rest: 0 },
+      ...(pop ? { popularity: { items, rest: pop.mean, restStd: pop.std } } : {}),
+    };
+    return anchoredList(anchorCatalog(shard, manifest), req.surface, [0], undefined, weights, k, this.host.policy(req.surface), over);
   }
 
   /** A first visit's product card, from its anchor's shard; undefined when the engine must answer. */

@@ -9,7 +9,7 @@ import type { FusionWeights, SignalName } from '../shared/model-manifest';
 import type { ShopperHistory } from '../core/history';
 import { mostSimilarRow, spreadNeighbours, type SpreadResult } from '../core/signals';
 import type { BaseModel } from '../model/load-model';
-import { fuse } from '../core/fusion';
+import { fuse, type Population } from '../core/fusion';
 import type { CatalogItem, Reason, RecommendationList, RecommendedItem, Surface } from '../shared/protocol';
 
 /**
@@ -384,7 +384,7 @@ const BOUGHT_TOGETHER: FusionWeights = { cf: 0.2, lastItem: 0, next: 0.5, cooc: 
 /**
  * An item-anchored list ("because you viewed", "bought together"): the anchors' signals fused and
  * ranked, without the anchors and other variants of them. `cfScores` per model row, if the
- * embeddings are in.
+ * embeddings are in; `over`: the whole catalogue's populations when `cat` holds only candidates.
  */
 export function anchoredList(
   cat: CatalogModel,
@@ -394,10 +394,11 @@ export function anchoredList(
   weights: FusionWeights,
   k: number,
   policy: ListPolicy,
+  over?: Partial<Record<SignalName, Population>>,
 ): RecommendationList {
   const { signals, ctx } = anchorSignals(cat, anchors, cfScores, surface === 'bought-together' ? BOUGHT_TOGETHER : weights);
   const isAnchor = new Set<number>(anchors);
-  const items = rankAndExplain(cat, fuse(signals, cat.n), k, cat.excludingVariantsOf(anchors, (i) => isAnchor.has(i)), ctx, policy);
+  const items = rankAndExplain(cat, fuse(signals, cat.n, over), k, cat.excludingVariantsOf(anchors, (i) => isAnchor.has(i)), ctx, policy);
   return { surface, items, personal: false, anchor: cat.items[anchors[0]] };
 }
 

@@ -97,7 +97,12 @@ export interface ModelShards {
    * by `bucketOfId(id, groups)` (a multiple of the shard count, so a group's items share a shard).
    * `index` is JSON `{ groups: sha256[] }`; group g is at `anchorCardsPath(g, index.sha256)`.
    */
-  cards?: { groups: number; index: { path: string; sha256: string } };
+  cards?: {
+    groups: number;
+    index: { path: string; sha256: string };
+    /** Mean and standard deviation of `popularity` over all items: a product page's few candidates are normalised as the whole catalogue would be. */
+    popularity?: { mean: number; std: number };
+  };
   indexDtype: 'uint16' | 'int32';
   files: ShardEntry[];
 }
@@ -231,6 +236,10 @@ function validateShards(s: ModelShards | undefined, n: number): void {
     }
     if (typeof index?.path !== 'string' || typeof index.sha256 !== 'string' || !SHA256.test(index.sha256)) {
       throw new ModelError('model manifest: shard cards "index" needs "path" and a hex "sha256"');
+    }
+    const pop = s.cards.popularity;
+    if (pop !== undefined && !(Number.isFinite(pop?.mean) && Number.isFinite(pop?.std) && pop.std >= 0)) {
+      throw new ModelError('model manifest: shard cards "popularity" needs a finite "mean" and "std"');
     }
   }
 }
