@@ -42,7 +42,7 @@ export const DEFAULT_BASE_MODEL_OPTIONS: Readonly<Omit<BaseModelOptions, 'onProg
   cgSteps: 3,
   nextWindow: 3,
   trendingLast: 2,
-  embeddingBits: 8,
+  embeddingBits: 4,
 };
 
 /** The trained arrays, in the shapes of the model manifest (n items, d dims, k neighbours). */

@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { halfToFloat, unpackInt4 } from '../../src/core/quantize';
 import { validateManifest } from '../../src/shared/model-manifest';
 import { readSparkFactors, sparkPartFiles } from '../../scripts/lib/spark-factors-input';
 
@@ -76,10 +77,11 @@ describe('npm run build:model -- --factors DIR', () => {
     expect(manifest.source).not.toMatch(/iALS|epochs/);
     expect(manifest.source).toMatch(/Neighbours: top-20 cosine co-occurrence/);
 
-    // The shipped embeddings are the Spark rows (int8 per row: within half a step of the row's scale).
-    const bytes = (key: 'embeddings' | 'embeddingScales') => readFileSync(join(r.out, 'model', manifest.files[key].path));
-    const q = new Int8Array(new Uint8Array(bytes('embeddings')).buffer);
-    const scales = new Float32Array(new Uint8Array(bytes('embeddingScales')).buffer);
+    // The shipped embeddings are the Spark rows (4-bit per row, float16 scales: within half a step of the row's scale).
+    const bytes = (key: 'embeddings' | 'embeddingScales') => new Uint8Array(readFileSync(join(r.out, 'model', manifest.files[key].path)));
+    expect([manifest.files.embeddings.dtype, manifest.files.embeddingScales.dtype]).toEqual(['int4', 'float16']);
+    const q = unpackInt4(bytes('embeddings'), 5 * 4);
+    const scales = Float32Array.from(new Uint16Array(bytes('embeddingScales').slice().buffer), halfToFloat);
     const row = (i: number) => Array.from(q.subarray(i * 4, i * 4 + 4), (v) => v * scales[i]);
     const spark = [[0.75, 0.125, -0.5, -2.5e-4], [0.7, 0.1, -0.4, 0], [0.0123, -0.25, 0.5, 1]];
     spark.forEach((want, i) => row(i).forEach((v, x) => expect(Math.abs(v - want[x])).toBeLessThanOrEqual(scales[i] / 2 + 1e-7)));
