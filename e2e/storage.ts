@@ -53,10 +53,11 @@ export function inspectStorage(page: Page): Promise<StoredState> {
         all[name] = { keys, values };
       }
       // Every store of the schema is read: a new one must be added here (and to erase).
-      const unexpected = stores.filter((s) => s !== 'events' && s !== 'meta' && s !== 'aggregates');
+      const unexpected = stores.filter((s) => s !== 'chunks' && s !== 'meta' && s !== 'aggregates');
       if (unexpected.length) throw new Error(`unexpected object stores: ${unexpected.join(', ')}`);
       return {
-        events: all.events.values,
+        // The log is stored in chunks of consecutive events, as JSON (src/store/db.ts).
+        events: (all.chunks.values as { json: string }[]).flatMap((c) => JSON.parse(c.json) as unknown[]),
         aggregates: all.aggregates?.values ?? [],
         meta: all.meta.keys.map((key, i) => ({ key: String(key), value: all.meta.values[i] })),
         caches: await g.caches.keys(),

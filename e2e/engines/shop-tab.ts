@@ -160,15 +160,17 @@ export class ShopTab {
         r.onsuccess = () => resolve(r.result);
         r.onerror = () => reject(r.error);
       });
-      const count = (store: string) =>
-        new Promise<number>((resolve, reject) => {
-          if (!db.objectStoreNames.contains(store)) return resolve(0);
-          const r = db.transaction(store, 'readonly').objectStore(store).count();
+      const records = (store: string) =>
+        new Promise<unknown[]>((resolve, reject) => {
+          if (!db.objectStoreNames.contains(store)) return resolve([]);
+          const r = db.transaction(store, 'readonly').objectStore(store).getAll();
           r.onsuccess = () => resolve(r.result);
           r.onerror = () => reject(r.error);
         });
       try {
-        return { databases, events: await count('events'), meta: await count('meta'), caches };
+        // The log is stored in chunks of consecutive events (src/store/db.ts).
+        const events = ((await records('chunks')) as { count: number }[]).reduce((n, c) => n + c.count, 0);
+        return { databases, events, meta: (await records('meta')).length, caches };
       } finally {
         db.close();
       }

@@ -523,10 +523,10 @@ export class Engine {
   async exportData(): Promise<ExportedData> {
     await this.ready();
     await this.whenIdle();
-    const [stored, aggregates] = this.log ? await Promise.all([this.log.all(), this.log.aggregates()]) : [[], []];
+    const [events, aggregates] = this.log ? await Promise.all([this.log.all(), this.log.aggregates()]) : [[], []];
     return {
       format: 'shelfwise-export', version: 1, exportedAt: new Date(this.now()).toISOString(),
-      events: stored.map(({ seq: _seq, ...e }) => e as ShopperEvent),
+      events,
       aggregates,
       settings: { paused: this.state.paused, removedInterestItems: this.removed },
       outcomes: this.experiments.stored(),
@@ -742,7 +742,7 @@ export class Engine {
     if (opened.error) this.reportError(opened.error);
     this.listenToOtherTabs(this.options.dbName ?? 'shelfwise');
     try {
-      this.events = (await this.log.all()).map(({ seq: _seq, ...e }) => e as ShopperEvent);
+      this.events = await this.log.all();
     } catch (err) {
       this.reportError(`Could not read your history: ${message(err)}`);
     }
@@ -980,7 +980,7 @@ export class Engine {
       // An event this tab recorded during the read may be missing from it: read again.
       if (this.persistCount === persisted) break;
     }
-    this.events = stored.map(({ seq: _seq, ...e }) => e as ShopperEvent);
+    this.events = stored;
     this.removed = settings?.removed ?? {};
     await this.experiments.load();
     this.setState({ eventCount: this.events.length, paused: settings?.paused ?? false });

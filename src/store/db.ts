@@ -1,16 +1,41 @@
-import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { ItemAggregate, ShopperEvent } from '../shared/protocol';
 
 export const DB_NAME = 'shelfwise';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
-/** A logged event with the key IndexedDB gave it (increasing: the log's order). */
-export type StoredEvent = ShopperEvent & { seq?: number };
+/**
+ * Events per chunk record at most. IndexedDB pays per request, per record and per transaction,
+ * hardly per byte: 10,000 events in chunks of this size are ~40 records to read.
+ */
+export const CHUNK_EVENTS = 256;
+
+/**
+ * A run of consecutive events of the log. Its key is the sequence number of its last event
+ * (events are numbered 1, 2, … as recorded), so the newest key says how many events were ever
+ * recorded, and the records holding the newest n events are one key range. The events are JSON:
+ * one string is one cheap structured clone, where an array of event objects costs one per field.
+ */
+export interface EventChunk {
+  last: number;
+  /** How many events `json` holds (sequence numbers last - count + 1 … last). */
+  count: number;
+  /** `JSON.stringify(ShopperEvent[])`. */
+  json: string;
+}
+
+export function chunkOf(last: number, events: ShopperEvent[]): EventChunk {
+  return { last, count: events.length, json: JSON.stringify(events) };
+}
+
+export function eventsOf(chunk: EventChunk): ShopperEvent[] {
+  return JSON.parse(chunk.json) as ShopperEvent[];
+}
 
 /** The one schema of the shopper's database. Nothing else opens stores by name. */
 export interface ShelfwiseDB extends DBSchema {
-  /** The shopper's event log, in the order recorded. */
-  events: { key: number; value: StoredEvent; indexes: { 'by-ts': number } };
+  /** Since version 3: the shopper's event log in chunks, in the order recorded (version 1–2: one record per event in `events`). */
+  chunks: { key: number; value: EventChunk };
   /** Small named records: learned state, the backend choice, settings. */
   meta: { key: string; value: unknown };
   /** Since version 2: compacted old events. */
@@ -34,14 +59,16 @@ export type ClosedBy = 'deleted' | 'upgraded';
 export async function openShelfwiseDB(name = DB_NAME, onClosed?: (why: ClosedBy) => void): Promise<ShelfwiseDBHandle> {
   if (typeof (globalThis as { indexedDB?: unknown }).indexedDB === 'undefined') throw new Error('IndexedDB is not available in this browser context');
   const db: ShelfwiseDBHandle = await openDB<ShelfwiseDB>(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
-      if (oldVersion < 1) {
-        const events = db.createObjectStore('events', { keyPath: 'seq', autoIncrement: true });
-        events.createIndex('by-ts', 'ts');
-        db.createObjectStore('meta');
-      }
-      if (oldVersion < 2) {
-        db.createObjectStore('aggregates', { keyPath: 'key' });
+    upgrade(db, oldVersion, _newVersion, tx) {
+      if (oldVersion < 1) db.createObjectStore('meta');
+      if (oldVersion < 2) db.createObjectStore('aggregates', { keyPath: 'key' });
+      if (oldVersion < 3) {
+        db.createObjectStore('chunks', { keyPath: 'last' });
+        // A failed move aborts the upgrade: the database stays at its old version, every event kept.
+        if (oldVersion >= 1) {
+          moveEventsToChunks(tx).catch(() => abortQuietly(tx));
+          tx.done.catch(() => undefined); // the abort is reported by `openDB`, which rejects
+        }
       }
     },
     blocked() {
@@ -53,6 +80,31 @@ export async function openShelfwiseDB(name = DB_NAME, onClosed?: (why: ClosedBy)
     },
   });
   return db;
+}
+
+/**
+ * Versions 1 and 2 kept one record per event in `events`. Their events move into chunks in the
+ * upgrade's own transaction: if anything fails (a full disk), the upgrade aborts and the old
+ * database is left as it was.
+ */
+async function moveEventsToChunks(tx: IDBPTransaction<ShelfwiseDB, ('chunks' | 'meta' | 'aggregates')[], 'versionchange'>): Promise<void> {
+  const old = tx as unknown as IDBPTransaction<unknown, string[], 'versionchange'>;
+  const stored = (await old.objectStore('events').getAll()) as (ShopperEvent & { seq?: number })[];
+  const events = stored.map(({ seq: _seq, ...e }) => e as ShopperEvent);
+  const chunks = tx.objectStore('chunks');
+  for (let i = 0; i < events.length; i += CHUNK_EVENTS) {
+    const part = events.slice(i, i + CHUNK_EVENTS);
+    void chunks.add(chunkOf(i + part.length, part));
+  }
+  old.db.deleteObjectStore('events');
+}
+
+function abortQuietly(tx: { abort(): void }): void {
+  try {
+    tx.abort();
+  } catch {
+    // Already aborted by the failed request.
+  }
 }
 
 /**

@@ -1,18 +1,20 @@
 import type { ItemAggregate, ShopperEvent } from '../shared/protocol';
-import { DB_NAME, deleteShelfwiseDB, openShelfwiseDB, type ClosedBy, type ShelfwiseDBHandle, type StoredEvent } from './db';
+import type { IDBPObjectStore } from 'idb';
+import { CHUNK_EVENTS, chunkOf, DB_NAME, deleteShelfwiseDB, eventsOf, openShelfwiseDB, type ClosedBy, type EventChunk, type ShelfwiseDB, type ShelfwiseDBHandle } from './db';
 
 /**
  * The shopper's event log. Persistent through IndexedDB when it can be opened, otherwise kept
- * in memory for the session (and `persistent` says so). Appends that arrive together are
- * written in one transaction: IndexedDB pays per transaction, not per record.
+ * in memory for the session (and `persistent` says so). Events are stored in chunks of
+ * consecutive events (`CHUNK_EVENTS` a record) and appends that arrive together are written in
+ * one transaction: IndexedDB pays per transaction and per record, hardly per byte.
  */
 export interface EventLog {
   readonly persistent: boolean;
   append(events: ShopperEvent[]): Promise<void>;
-  all(): Promise<StoredEvent[]>;
+  all(): Promise<ShopperEvent[]>;
   count(): Promise<number>;
   /** The newest `limit` events, newest first. */
-  recent(limit: number): Promise<StoredEvent[]>;
+  recent(limit: number): Promise<ShopperEvent[]>;
   getMeta<T>(key: string): Promise<T | undefined>;
   setMeta(key: string, value: unknown): Promise<void>;
   /**
@@ -31,38 +33,58 @@ export interface EventLog {
   destroy(): Promise<boolean>;
 }
 
+/** Appends between two merges of the small records at the log's end (see `append`). */
+const MERGE_EVERY = 32;
+
 class IdbEventLog implements EventLog {
   readonly persistent = true;
+  /** Appends since this connection last merged; the key up to which records were full then. */
+  private appendsSinceMerge = 0;
+  private mergedTo = 0;
   constructor(private readonly db: ShelfwiseDBHandle, private readonly name: string) {}
 
+  /**
+   * One blind write per batch: the newest key (read as a key, not a record) numbers the events,
+   * and the batch becomes a record. A shopper's events come one at a time, so every
+   * MERGE_EVERY appends the small records at the end are merged into full chunks, in the same
+   * transaction (tabs appending at once are serialised by IndexedDB: no event is lost).
+   */
   async append(events: ShopperEvent[]): Promise<void> {
     if (events.length === 0) return;
     // Relaxed durability: the OS may buffer the write; a crash can lose at most the last batch
     // the OS had not flushed, which is the trade every browser store makes for speed.
-    const tx = this.db.transaction('events', 'readwrite', { durability: 'relaxed' });
-    for (const e of events) void tx.store.add(e);
+    const tx = this.db.transaction('chunks', 'readwrite', { durability: 'relaxed' });
+    let last = (await tx.store.openKeyCursor(null, 'prev'))?.key ?? 0;
+    for (let i = 0; i < events.length; i += CHUNK_EVENTS) {
+      const part = events.slice(i, i + CHUNK_EVENTS);
+      last += part.length;
+      void tx.store.add(chunkOf(last, part));
+    }
+    if (++this.appendsSinceMerge >= MERGE_EVERY) {
+      this.appendsSinceMerge = 0;
+      this.mergedTo = await mergeTail(tx.store, this.mergedTo);
+    }
     await tx.done;
   }
-  all(): Promise<StoredEvent[]> {
-    return this.db.getAll('events');
+  async all(): Promise<ShopperEvent[]> {
+    return (await this.db.getAll('chunks')).flatMap(eventsOf);
   }
-  count(): Promise<number> {
-    return this.db.count('events');
+  async count(): Promise<number> {
+    const store = this.db.transaction('chunks').store;
+    const [first, last] = await Promise.all([store.openCursor(), store.openKeyCursor(null, 'prev')]);
+    return first && last ? last.key - (first.value.last - first.value.count) : 0;
   }
-  async recent(limit: number): Promise<StoredEvent[]> {
-    const store = this.db.transaction('events').store;
+  async recent(limit: number): Promise<ShopperEvent[]> {
+    if (limit <= 0) return [];
+    const store = this.db.transaction('chunks').store;
     const last = await store.openKeyCursor(null, 'prev');
-    if (!last || limit <= 0) return [];
-    // Keys are an auto-increment sequence: the newest `limit` usually are one key range, read in
-    // one getAll (about twice as fast as a cursor). Gaps in the keys fall back to the cursor.
-    const top = last.key;
-    const range = await store.getAll(IDBKeyRange.bound(Math.max(top - limit + 1, 0), top));
-    if (range.length === limit || range.length === (await store.count())) return range.reverse();
-    const out: StoredEvent[] = [];
-    let cursor = await store.openCursor(null, 'prev');
-    while (cursor && out.length < limit) {
-      out.push(cursor.value);
-      cursor = await cursor.continue();
+    if (!last) return [];
+    // The records whose last event is among the newest `limit`: one key range, one getAll.
+    const chunks = await store.getAll(IDBKeyRange.lowerBound(last.key - limit + 1));
+    const out: ShopperEvent[] = [];
+    for (let c = chunks.length - 1; c >= 0 && out.length < limit; c--) {
+      const events = eventsOf(chunks[c]);
+      for (let j = events.length - 1; j >= 0 && out.length < limit; j--) out.push(events[j]);
     }
     return out;
   }
@@ -73,19 +95,27 @@ class IdbEventLog implements EventLog {
     await this.db.put('meta', value, key);
   }
   async compact(keep: number): Promise<number> {
-    const tx = this.db.transaction(['events', 'aggregates'], 'readwrite');
-    const events = tx.objectStore('events');
-    const excess = (await events.count()) - keep;
+    const tx = this.db.transaction(['chunks', 'aggregates'], 'readwrite');
+    const chunks = tx.objectStore('chunks');
+    const aggregates = tx.objectStore('aggregates');
+    const all = await chunks.getAll();
+    const excess = all.reduce((n, c) => n + c.count, 0) - keep;
     const folded = new Map<string, ItemAggregate>();
-    let cursor = excess > 0 ? await events.openCursor() : null;
-    for (let n = 0; cursor && n < excess; n++) {
-      const key = aggregateKey(cursor.value);
-      const agg = folded.get(key) ?? (await tx.objectStore('aggregates').get(key)) ?? { key, counts: {}, firstTs: cursor.value.ts, lastTs: cursor.value.ts };
-      folded.set(key, addToAggregate(agg, cursor.value));
-      await cursor.delete();
-      cursor = await cursor.continue();
+    let left = excess;
+    for (const chunk of all) {
+      if (left <= 0) break;
+      const events = eventsOf(chunk);
+      const n = Math.min(left, events.length);
+      for (const e of events.slice(0, n)) {
+        const key = aggregateKey(e);
+        const agg = folded.get(key) ?? (await aggregates.get(key)) ?? { key, counts: {}, firstTs: e.ts, lastTs: e.ts };
+        folded.set(key, addToAggregate(agg, e));
+      }
+      // A chunk folded whole goes; the one folded in part keeps its key (its last event stays).
+      void (n === events.length ? chunks.delete(chunk.last) : chunks.put(chunkOf(chunk.last, events.slice(n))));
+      left -= n;
     }
-    await Promise.all([...folded.values()].map((a) => tx.objectStore('aggregates').put(a)));
+    await Promise.all([...folded.values()].map((a) => aggregates.put(a)));
     await tx.done;
     return Math.max(excess, 0);
   }
@@ -93,8 +123,8 @@ class IdbEventLog implements EventLog {
     return this.db.getAll('aggregates');
   }
   async clear(): Promise<void> {
-    const tx = this.db.transaction(['events', 'meta', 'aggregates'], 'readwrite');
-    await Promise.all([tx.objectStore('events').clear(), tx.objectStore('meta').clear(), tx.objectStore('aggregates').clear(), tx.done]);
+    const tx = this.db.transaction(['chunks', 'meta', 'aggregates'], 'readwrite');
+    await Promise.all([tx.objectStore('chunks').clear(), tx.objectStore('meta').clear(), tx.objectStore('aggregates').clear(), tx.done]);
   }
   close(): void {
     this.db.close();
@@ -108,19 +138,18 @@ class IdbEventLog implements EventLog {
 /** The fallback when IndexedDB cannot be opened (private mode, blocked storage). */
 export class MemoryEventLog implements EventLog {
   readonly persistent = false;
-  private events: StoredEvent[] = [];
+  private events: ShopperEvent[] = [];
   private meta = new Map<string, unknown>();
-  private seq = 0;
   async append(events: ShopperEvent[]): Promise<void> {
-    for (const e of events) this.events.push({ ...e, seq: ++this.seq });
+    this.events.push(...events);
   }
-  async all(): Promise<StoredEvent[]> {
+  async all(): Promise<ShopperEvent[]> {
     return this.events.slice();
   }
   async count(): Promise<number> {
     return this.events.length;
   }
-  async recent(limit: number): Promise<StoredEvent[]> {
+  async recent(limit: number): Promise<ShopperEvent[]> {
     return this.events.slice(-limit).reverse();
   }
   async getMeta<T>(key: string): Promise<T | undefined> {
@@ -151,6 +180,32 @@ export class MemoryEventLog implements EventLog {
     await this.clear();
     return true;
   }
+}
+
+/**
+ * Merges the records after key `from` into chunks of up to CHUNK_EVENTS, in the caller's
+ * transaction. Returns the key the next merge starts after.
+ */
+async function mergeTail(store: IDBPObjectStore<ShelfwiseDB, ['chunks'], 'chunks', 'readwrite'>, from: number): Promise<number> {
+  const records = await store.getAll(IDBKeyRange.lowerBound(from, true));
+  if (records.length < 2) return from;
+  const merged: EventChunk[] = [];
+  let run: ShopperEvent[] = [];
+  const flush = (last: number) => {
+    if (run.length > 0) merged.push(chunkOf(last, run));
+    run = [];
+  };
+  for (let r = 0; r < records.length; r++) {
+    if (run.length + records[r].count > CHUNK_EVENTS) flush(records[r - 1].last);
+    run.push(...eventsOf(records[r]));
+  }
+  flush(records[records.length - 1].last);
+  if (merged.length < records.length) {
+    void store.delete(IDBKeyRange.lowerBound(from, true));
+    for (const chunk of merged) void store.put(chunk);
+  }
+  // The newest chunk is still filling: the next merge starts before it.
+  return merged.length >= 2 ? merged[merged.length - 2].last : from;
 }
 
 function aggregateKey(e: ShopperEvent): string {
