@@ -13,32 +13,38 @@ export interface Signal {
 }
 
 /**
- * (x - mean) / std over the finite entries; NaN and constant signals become 0 (no opinion).
- * Sparse signals (mostly zeros: neighbour lists) get their z-score from the whole catalogue too,
- * so a non-zero entry stands out as it should.
+ * The mean and spread a signal is normalised with: over its finite entries, or over a larger
+ * population (`over`: the items not given count as `over.rest`, 0 for a sparse signal). Sparse
+ * signals (mostly zeros: neighbour lists) get their z-score from the whole catalogue too, so a
+ * non-zero entry stands out as it should. std 0: the signal has no opinion.
  */
-export function zNormalize(scores: Float32Array, over?: Population): Float32Array {
+export function populationStats(scores: Float32Array, over?: Population): { mean: number; std: number } {
   let n = 0, sum = 0, sq = 0;
-  for (const x of scores) {
-    if (!Number.isFinite(x)) continue;
+  for (let i = 0; i < scores.length; i++) {
+    const x = scores[i];
+    if (x - x !== 0) continue; // NaN or ±Infinity
     n++;
     sum += x;
     sq += x * x;
   }
-  const out = new Float32Array(scores.length);
-  if (n === 0) return out;
-  // Over a larger population: the items not given count as `over.rest` (0 for a sparse signal).
+  if (n === 0) return { mean: 0, std: 0 };
   if (over && over.items > n) {
     sq += (over.items - n) * (over.rest * over.rest + (over.restStd ?? 0) ** 2);
     sum += (over.items - n) * over.rest;
     n = over.items;
   }
   const mean = sum / n;
-  const std = Math.sqrt(Math.max(sq / n - mean * mean, 0));
+  return { mean, std: Math.sqrt(Math.max(sq / n - mean * mean, 0)) };
+}
+
+/** (x - mean) / std over the finite entries (see `populationStats`); NaN and constant signals become 0. */
+export function zNormalize(scores: Float32Array, over?: Population): Float32Array {
+  const { mean, std } = populationStats(scores, over);
+  const out = new Float32Array(scores.length);
   if (std < 1e-12) return out;
   for (let i = 0; i < scores.length; i++) {
     const x = scores[i];
-    out[i] = Number.isFinite(x) ? (x - mean) / std : 0;
+    out[i] = x - x === 0 ? (x - mean) / std : 0;
   }
   return out;
 }
@@ -59,19 +65,34 @@ export interface Population {
   restStd?: number;
 }
 
-/** `over`: per signal, the population to normalise over (default: the n scores given). */
-export function fuse(signals: Signal[], n: number, over?: Partial<Record<SignalName, Population>>): Fused {
+/**
+ * The weighted sum of the z-normalised signals. `over`: per signal, the population to normalise
+ * over (default: the n scores given). `candidates`: fuse only these items (each signal is still
+ * normalised over all n); every other item's total is -Infinity, so no list takes it.
+ */
+export function fuse(signals: Signal[], n: number, over?: Partial<Record<SignalName, Population>>, candidates?: ArrayLike<number>): Fused {
   const total = new Float32Array(n);
-  const parts = signals
-    .filter((s) => s.weight !== 0)
-    .map((s) => {
-      const z = zNormalize(s.scores, over?.[s.name]);
-      for (let i = 0; i < n; i++) {
-        z[i] *= s.weight;
-        total[i] += z[i];
-      }
-      return { name: s.name, contribution: z };
-    });
+  if (candidates) {
+    total.fill(-Infinity);
+    for (let c = 0; c < candidates.length; c++) total[candidates[c]] = 0;
+  }
+  const parts: Fused['parts'] = [];
+  for (const s of signals) {
+    if (s.weight === 0) continue;
+    const { mean, std } = populationStats(s.scores, over?.[s.name]);
+    const contribution = new Float32Array(n);
+    parts.push({ name: s.name, contribution });
+    if (std < 1e-12) continue; // no opinion
+    const w = s.weight / std, scores = s.scores;
+    const at = (i: number) => {
+      const x = scores[i];
+      const z = x - x === 0 ? w * (x - mean) : 0;
+      contribution[i] = z;
+      total[i] += z;
+    };
+    if (candidates) for (let c = 0; c < candidates.length; c++) at(candidates[c]);
+    else for (let i = 0; i < n; i++) at(i);
+  }
   return { total, parts };
 }
 

@@ -50,8 +50,7 @@ export function applyRules(
   const delta = new Float32Array(n);
   const pinRules: number[][] = [];
   for (const rule of rules) {
-    const hits: number[] = [];
-    for (let i = 0; i < n; i++) if (matchesRule(rule.match, items[i])) hits.push(i);
+    const hits = ruleHits(rule.match, items);
     if (rule.action === 'pin') pinRules.push(hits);
     else for (const i of hits) delta[i] += rule.action === 'boost' ? rule.amount : -rule.amount;
   }
@@ -78,6 +77,17 @@ export function applyRules(
     scores: adjusted,
     pinned,
   };
+}
+
+function ruleHits(match: RuleMatch, items: readonly CatalogItem[]): number[] {
+  const hits: number[] = [];
+  for (let i = 0; i < items.length; i++) if (matchesRule(match, items[i])) hits.push(i);
+  return hits;
+}
+
+/** Every item a pin rule of `surface` names (available or not): they must be ranked whatever their scores. */
+export function pinRuleItems(surface: Surface, items: readonly CatalogItem[], config: ResolvedMerchantConfig): number[] {
+  return config.rules.filter((r) => r.action === 'pin' && r.surfaces.includes(surface)).flatMap((r) => ruleHits(r.match, items));
 }
 
 /** The pinned items first, then the ranked ones not already pinned, `k` at most. */

@@ -18,9 +18,12 @@ export function topK(scores: ArrayLike<number>, k: number, skip?: (i: number) =>
       i = m;
     }
   };
+  // The worst kept score and its index, for the common case: most items do not get in.
+  let floor = -Infinity, floorAt = -1;
   for (let i = 0; i < scores.length; i++) {
     const s = scores[i];
-    if (!Number.isFinite(s) || (skip && skip(i))) continue;
+    if (heap.length === k && (s < floor || (s === floor && i > floorAt))) continue;
+    if (s - s !== 0 || (skip && skip(i))) continue; // NaN or ±Infinity, or skipped
     if (heap.length < k) {
       heap.push(i);
       for (let c = heap.length - 1; c > 0; ) {
@@ -29,9 +32,13 @@ export function topK(scores: ArrayLike<number>, k: number, skip?: (i: number) =>
         [heap[c], heap[p]] = [heap[p], heap[c]];
         c = p;
       }
-    } else if (worse(heap[0], i)) {
+    } else {
       heap[0] = i;
       siftDown(0);
+    }
+    if (heap.length === k) {
+      floorAt = heap[0];
+      floor = scores[floorAt];
     }
   }
   return heap.sort((a, b) => scores[b] - scores[a] || a - b);

@@ -1,4 +1,4 @@
-import { fuse, type Signal } from '../core/fusion';
+import type { Signal } from '../core/fusion';
 import type { FusionWeights } from '../shared/model-manifest';
 import { summarizeHistory, type HistoryEvent, type ShopperHistory } from '../core/history';
 import type { BackendChoice, WasmPaths } from '../model/backend';
@@ -15,7 +15,7 @@ import {
 } from '../shared/protocol';
 import { openEventLog, type EventLog } from '../store/event-log';
 import type { ClosedBy } from '../store/db';
-import { anchoredList, anchorSignals, CatalogModel, FEATURED, forYouSignals, rankAndExplain, selectList, toRecommended, type ListPolicy } from './ranker';
+import { anchoredList, anchorSignals, CatalogModel, FEATURED, forYouSignals, fuseList, rankAndExplain, selectList, toRecommended, type ListPolicy } from './ranker';
 import { applyRules, clampCount } from '../core/merchant-rules';
 import { intraListDiversity } from '../core/diversity';
 import { interestProfile, titleWordStats, type InterestCatalog, type ShopperInterest } from '../core/interests';
@@ -250,12 +250,14 @@ export class Engine {
     if (!this.personalising()) return false;
     this.events.push(event);
     this.setState({ eventCount: this.events.length });
-    await this.track(this.persist(event));
-    if (event.type === 'add_to_cart' || event.type === 'purchase') await this.track(this.experiments.noteConversion(event.type, event.itemId));
+    const stored = this.track(this.persist(event));
+    // Learning does not wait for the write: the event is in memory, and a failed write is said.
     // The embeddings (1 MB) and TensorFlow.js wait for the page's first carousel: a product page
     // records its view first, and its Because you viewed must not share a phone's link with them.
     if (this.backendWanted || !this.config?.deferBackend) this.startLearningBackend();
     this.scheduleLearning();
+    await stored;
+    if (event.type === 'add_to_cart' || event.type === 'purchase') await this.track(this.experiments.noteConversion(event.type, event.itemId));
     return true;
   }
 
@@ -420,7 +422,8 @@ export class Engine {
         }
         await this.ensureNeighbours(history.items);
         const { signals, ctx } = await this.forYouSignals(history, this.userVector, weights);
-        const items = rankAndExplain(cat, fuse(signals, cat.n), k, cat.excludingVariantsOf(history.items, seenNotBought(history)), ctx, policy, cat.newItemSlots(contentOf(signals)));
+        const slots = cat.newItemSlots(contentOf(signals));
+        const items = rankAndExplain(cat, fuseList(cat, signals, policy, slots), k, cat.excludingVariantsOf(history.items, seenNotBought(history)), ctx, policy, slots);
         return { surface: 'for-you', items, personal: true };
       }
       case 'interest': {
@@ -431,7 +434,7 @@ export class Engine {
         const rows = cat.toRows(anchors);
         const cf = this.cf && rows.items.length > 0 ? await this.cf.scoreAll(await this.cf.foldIn(rows.items, rows.weights)) : undefined;
         const { signals, ctx } = anchorSignals(cat, anchors, cf, weights);
-        const items = rankAndExplain(cat, fuse(signals, cat.n), k, cat.excludingVariantsOf(history.items, seenNotBought(history)), ctx, policy).map((it) => ({
+        const items = rankAndExplain(cat, fuseList(cat, signals, policy), k, cat.excludingVariantsOf(history.items, seenNotBought(history)), ctx, policy).map((it) => ({
           ...it,
           reason: interestReason(it.reason, interest.name),
         }));
@@ -473,9 +476,11 @@ export class Engine {
     const history = this.summarize(events);
     await this.ensureNeighbours(history.items);
     const { signals } = await this.forYouSignals(history, await this.foldIn(history), weights ?? this.fusionWeights());
-    const scores = fuse(signals, cat.n).total;
     const policy = { ...this.policy('for-you', history), ...(lambda === undefined ? {} : { lambda }) };
-    const { items } = selectList(cat, scores, k, cat.excludingVariantsOf(history.items, seenNotBought(history)), { ...policy, merchant: { ...policy.merchant, maxItems: k } }, cat.newItemSlots(contentOf(signals)));
+    const slots = cat.newItemSlots(contentOf(signals));
+    // The path `recommend` runs: fusion over the list's candidates (the others score -Infinity).
+    const scores = fuseList(cat, signals, policy, slots).total;
+    const { items } = selectList(cat, scores, k, cat.excludingVariantsOf(history.items, seenNotBought(history)), { ...policy, merchant: { ...policy.merchant, maxItems: k } }, slots);
     return { scores, signals, top: items, diversity: intraListDiversity(items.slice(0, 10), cat.similarity) };
   }
 

@@ -2,7 +2,8 @@ import { borrowFromProxies, textProxies, type TextProxies } from '../core/cold-i
 import { ContentIndex, type SparseVector } from '../core/content-index';
 import { rankWithNewItemSlots, type NewItemSlots } from '../core/new-item-slots';
 import { embeddingSimilarity, mmrRerank, type Similarity } from '../core/diversity';
-import { applyRules, clampCount, placePins } from '../core/merchant-rules';
+import { applyRules, clampCount, pinRuleItems, placePins } from '../core/merchant-rules';
+import { topK } from '../core/top-k';
 import type { ResolvedMerchantConfig } from '../shared/merchant-config';
 import { dominantSignal, type Fused, type Signal } from '../core/fusion';
 import type { FusionWeights, SignalName } from '../shared/model-manifest';
@@ -148,9 +149,21 @@ export class CatalogModel {
   /** A per-row model array as a per-item array (NaN where the model does not know the item). */
   fromRows(rows: Float32Array): Float32Array {
     const out = new Float32Array(this.n);
-    for (let i = 0; i < this.n; i++) out[i] = this.rowOf[i] >= 0 ? rows[this.rowOf[i]] : NaN;
+    const rowOf = this.rowOf;
+    for (let i = 0; i < out.length; i++) {
+      const r = rowOf[i];
+      out[i] = r >= 0 ? rows[r] : NaN;
+    }
     return out;
   }
+
+  /** Popularity per item, cold items' borrowed from their text proxies: the same for every list. */
+  get popularity(): Float32Array | undefined {
+    if (!this.model) return undefined;
+    this.itemPopularity ??= this.withProxies(this.fromRows(this.model.popularity));
+    return this.itemPopularity;
+  }
+  private itemPopularity?: Float32Array;
 
   /** Rows of the given catalogue items that the model knows. */
   toRows(items: ArrayLike<number>, weights?: ArrayLike<number>): { items: Int32Array; weights: Float32Array } {
@@ -172,13 +185,16 @@ export class CatalogModel {
     const rows = this.toRows(items, weights);
     const [index, weight] = table === 'cooc' ? [m.coocIndex, m.coocWeight] : [m.nextIndex, m.nextWeight];
     const r = spreadNeighbours(index, weight, m.k, rows, m.n);
-    const scores = this.withProxies(this.fromRows(r.scores).map((x) => (Number.isNaN(x) ? 0 : x)));
+    const scores = new Float32Array(this.n);
     const source = new Int32Array(this.n).fill(-1);
-    for (let i = 0; i < this.n; i++) {
-      const row = this.rowOf[i];
-      if (row >= 0 && r.source[row] >= 0) source[i] = this.itemOfRow[r.source[row]];
+    const rowOf = this.rowOf, itemOfRow = this.itemOfRow;
+    for (let i = 0; i < scores.length; i++) {
+      const row = rowOf[i];
+      if (row < 0) continue;
+      scores[i] = r.scores[row];
+      if (r.source[row] >= 0) source[i] = itemOfRow[r.source[row]];
     }
-    return { scores, source };
+    return { scores: this.withProxies(scores), source };
   }
 
   /** The history item (catalogue position) whose embedding is closest to item i's. */
@@ -222,6 +238,33 @@ export interface ListPolicy {
   purchased: ReadonlySet<number>;
   /** MMR λ: 1 keeps the score order, lower trades relevance for variety. */
   lambda: number;
+}
+
+/**
+ * Fusion, rules, diversity and reasons work on a few hundred candidates per list, not on the
+ * whole catalogue: each weighted signal's own best items (its z-score is still taken over the
+ * whole catalogue), the new items that could take a slot, and the items the merchant pins. An
+ * item outside every signal's top few hundred does not reach a top 10; the evaluation runs this
+ * path, so its figures would show it if it did. A boost or bury reorders candidates only.
+ */
+export const CANDIDATES_PER_SIGNAL = 200;
+
+export function candidatesOf(signals: Signal[], n: number, extra: Iterable<number> = []): Int32Array {
+  const mark = new Uint8Array(n);
+  for (const s of signals) if (s.weight > 0) for (const i of topK(s.scores, CANDIDATES_PER_SIGNAL)) mark[i] = 1;
+  for (const i of extra) if (i >= 0 && i < n) mark[i] = 1;
+  let count = 0;
+  for (let i = 0; i < n; i++) count += mark[i];
+  const out = new Int32Array(count);
+  for (let i = 0, c = 0; i < n; i++) if (mark[i]) out[c++] = i;
+  return out;
+}
+
+/** A list's signals fused over its candidates (see `candidatesOf`). */
+export function fuseList(cat: CatalogModel, signals: Signal[], policy: ListPolicy, slots?: NewItemSlots, over?: Partial<Record<SignalName, Population>>): Fused {
+  const extra = pinRuleItems(policy.surface, cat.items, policy.merchant);
+  if (slots) extra.push(...topK(slots.content, CANDIDATES_PER_SIGNAL, (i) => !slots.isNew(i)));
+  return fuse(signals, cat.n, over, candidatesOf(signals, cat.n, extra));
 }
 
 /** MMR re-ranks the first positions (what a carousel shows) from a pool of the best candidates. */
@@ -346,7 +389,7 @@ function signalList(
   // seen get CF scores from their text proxies here.
   if (parts.cf) signals.push({ name: 'cf', weight: weights.cf, scores: cat.withProxies(cat.fromRows(parts.cf)) });
   if (parts.lastItem) signals.push({ name: 'lastItem', weight: weights.lastItem, scores: cat.withProxies(cat.fromRows(parts.lastItem)) });
-  if (cat.model) signals.push({ name: 'popularity', weight: weights.popularity, scores: cat.withProxies(cat.fromRows(cat.model.popularity)) });
+  if (cat.popularity) signals.push({ name: 'popularity', weight: weights.popularity, scores: cat.popularity });
   return signals;
 }
 
@@ -398,7 +441,7 @@ export function anchoredList(
 ): RecommendationList {
   const { signals, ctx } = anchorSignals(cat, anchors, cfScores, surface === 'bought-together' ? BOUGHT_TOGETHER : weights);
   const isAnchor = new Set<number>(anchors);
-  const items = rankAndExplain(cat, fuse(signals, cat.n, over), k, cat.excludingVariantsOf(anchors, (i) => isAnchor.has(i)), ctx, policy);
+  const items = rankAndExplain(cat, fuseList(cat, signals, policy, undefined, over), k, cat.excludingVariantsOf(anchors, (i) => isAnchor.has(i)), ctx, policy);
   return { surface, items, personal: false, anchor: cat.items[anchors[0]] };
 }
 
