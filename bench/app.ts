@@ -39,19 +39,18 @@ const hook = (page: Page) => ({
   trending: () => page.evaluate(() => (globalThis as unknown as ShelfwiseWindow).__shelfwise.recommend('trending', 60)),
 });
 
-/** ms from `track(view)` to the updated For you list (update) and to its being on screen (render). */
+/**
+ * ms from `track(view)` to the page holding the updated For you list, the one its carousel
+ * renders (update), and to the page being idle with every list on screen (render).
+ */
 async function eventToUpdate(page: Page, itemId: string): Promise<[number, number]> {
   return page.evaluate(async (id) => {
     const qa = (globalThis as unknown as ShelfwiseWindow).__shelfwise;
     const before = (await qa.status()).revision;
     const t0 = performance.now();
+    const updated = qa.whenListUpdated('for-you', before);
     await qa.track('view', id);
-    // The engine bumps its revision when the event is folded in; poll for it.
-    for (;;) {
-      const s = await qa.status();
-      if (s.revision > before && s.phase !== 'learning') break;
-    }
-    await qa.recommend('for-you', 10);
+    await updated;
     const t1 = performance.now();
     await qa.whenIdle();
     return [t1 - t0, performance.now() - t0] as [number, number];

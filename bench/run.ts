@@ -191,7 +191,7 @@ type Report = AppFigures & Pick<WorkerFigures, 'fold_in_ms' | 'score_catalog_ms'
 function printTable(top: Omit<Report, 'appWorkerHeapMb'> & { idb_append_events_per_s: number; idb_read_recent_10k_ms: Dist; bundle_gzip_kb: Record<string, number> }, byBackend: Record<string, PerBackend>) {
   const d = (x: Dist | null | undefined) => (x ? `${x.p50} / ${x.p95}` : 'n/a');
   const rows: [string, string, (f: PerBackend) => string][] = [
-    ['event → updated For you, p50 / p95 ms', '≤ 30 / ≤ 100', (f) => d(f.event_to_update_ms)],
+    ['event → updated For you, p50 / p95 ms', '≤ 20 / ≤ 50', (f) => d(f.event_to_update_ms)],
     ['event → on screen, p50 / p95 ms', '', (f) => d(f.event_to_render_ms)],
     ['fold-in 10 events, p50 / p95 ms', '', (f) => d(f.fold_in_ms['10'])],
     ['fold-in 50 events, p50 / p95 ms', '≤ 20 (p50)', (f) => d(f.fold_in_ms['50'])],

@@ -15,6 +15,7 @@ import {
 } from '../shared/protocol';
 import { openEventLog, type EventLog } from '../store/event-log';
 import type { ClosedBy } from '../store/db';
+import { RevisionLists } from './revision-lists';
 import { anchoredList, anchorSignals, CatalogModel, FEATURED, forYouSignals, fuseList, rankAndExplain, selectList, toRecommended, type ListPolicy } from './ranker';
 import { applyRules, clampCount } from '../core/merchant-rules';
 import { intraListDiversity } from '../core/diversity';
@@ -142,6 +143,8 @@ export class Engine {
    * do not share a phone's link with the page's own code and first lists.
    */
   private readonly firstLists: EarlyLists;
+  /** The lists of the current revision, computed once (see `revision-lists.ts`). */
+  private readonly lists = new RevisionLists((req) => this.computeAndKeep(req));
   /** The manifest's version and date, once it is in: part of a kept list's basis. */
   private modelVersion?: string;
   /** The lists last served for the home surfaces (see `kept-lists.ts`). */
@@ -250,6 +253,9 @@ export class Engine {
     if (!this.personalising()) return false;
     this.events.push(event);
     this.setState({ eventCount: this.events.length });
+    // The item's neighbour shard, which its lists need, comes while the event is written and learned.
+    const item = event.type === 'search' ? undefined : this.cat?.indexOf.get(event.itemId);
+    if (item !== undefined) void this.track(this.ensureNeighbours([item]));
     const stored = this.track(this.persist(event));
     // Learning does not wait for the write: the event is in memory, and a failed write is said.
     // The embeddings (1 MB) and TensorFlow.js wait for the page's first carousel: a product page
@@ -337,6 +343,11 @@ export class Engine {
       if (early) return early;
     }
     await this.ready();
+    return this.lists.get(this.state.revision, req);
+  }
+
+  /** Computes a list, and keeps it for the next visit if it is a home surface. */
+  private async computeAndKeep(req: RecommendRequest): Promise<RecommendationList> {
     // Only the home surfaces are kept: an anchored list costs no fingerprint.
     const key = keptKey(req);
     const basis = key && this.basis();
@@ -1043,6 +1054,7 @@ export class Engine {
       this.reportError(`Learning failed: ${message(err)}`);
     }
     this.setState({ phase: this.state.phase === 'learning' ? 'ready' : this.state.phase, detail: undefined, revision: this.state.revision + 1 });
+    void this.track(this.lists.prepare(this.state.revision));
   }
 
   private async forYouSignals(history: ShopperHistory, userVector: Float32Array | undefined, weights: FusionWeights) {

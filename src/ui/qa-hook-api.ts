@@ -24,6 +24,11 @@ export interface ShelfwiseQaHook {
   recommend(surface: string, k?: number): Promise<string[]>;
   /** The full list (scores, reasons) behind `recommend`. */
   recommendations(surface: string, k?: number): Promise<RecommendationList>;
+  /**
+   * Resolves with the ids of the list a carousel of `surface` on the page holds, once it holds
+   * one of an engine revision after `afterRevision` (what the carousel renders next).
+   */
+  whenListUpdated(surface: string, afterRevision: number): Promise<string[]>;
   eventCount(): Promise<number>;
   status(): Promise<EngineStatus>;
   /** Records an event as the page would (`search` takes the query in place of an item id). */

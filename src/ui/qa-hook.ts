@@ -8,7 +8,7 @@ import { pendingActivity, trackActivity, whenNoActivity } from './app/activity';
 import { allRendered, pokeRenderWaiters, whenAppMounted, whenRendered } from './app/render-tracker';
 import { currentLocation } from './app/router';
 import { cartStore } from './features/cart/cart-store';
-import { recommendRequest } from './features/carousel/list-cache';
+import { listCache, recommendRequest } from './features/carousel/list-cache';
 import { timings } from './features/carousel/timings';
 import { decide } from './features/consent/consent-store';
 import type { ShelfwiseQaHook } from './qa-hook-api';
@@ -78,6 +78,22 @@ export function installQaHook(): void {
             ? { cartItemIds: cartStore.get().map((i) => i.id), k }
             : { k };
       return engine().recommend(recommendRequest(s, opts));
+    },
+    whenListUpdated(surface, afterRevision) {
+      const s = asSurface(surface);
+      return new Promise<string[]>((resolve) => {
+        const check = () => {
+          for (const [key, state] of listCache.get()) {
+            if ((JSON.parse(key) as { surface: string }).surface !== s || !state.list || state.revision <= afterRevision) continue;
+            stop();
+            resolve(state.list.items.map((i) => i.id));
+            return true;
+          }
+          return false;
+        };
+        const stop = listCache.subscribe(check);
+        check();
+      });
     },
     async recommend(surface, k = 10) {
       const list = await hook.recommendations(surface, k);

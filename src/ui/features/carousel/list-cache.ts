@@ -47,6 +47,31 @@ export function fetchList(key: string, req: RecommendRequest, revision: number):
     );
 }
 
+/** The lists carousels on the page show now (key → request, and how many carousels show it). */
+const shown = new Map<string, { req: RecommendRequest; count: number }>();
+let lastRevision = engineStatusStore.get().revision;
+
+/**
+ * A carousel shows the list for `req` (until the returned function is called). When the engine's
+ * revision moves, these lists are asked for at once, not after React has rendered the status:
+ * the engine has begun computing them already (see `engine/revision-lists.ts`).
+ */
+export function showList(key: string, req: RecommendRequest): () => void {
+  const entry = shown.get(key) ?? { req, count: 0 };
+  entry.count++;
+  shown.set(key, entry);
+  return () => {
+    if (--entry.count === 0) shown.delete(key);
+  };
+}
+
+engineStatusStore.subscribe(() => {
+  const revision = engineStatusStore.get().revision;
+  if (revision === lastRevision) return;
+  lastRevision = revision;
+  for (const [key, { req }] of shown) fetchList(key, req, revision);
+});
+
 export interface RecommendationOptions {
   /** Anchor item (`because-you-viewed`, `bought-together` on a product page). */
   itemId?: string;

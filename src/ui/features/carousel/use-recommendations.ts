@@ -8,7 +8,7 @@ import { useEffect, useId, useSyncExternalStore } from 'react';
 import type { Surface } from '../../../shared/protocol';
 import { registerList, reportCommitted, unregisterList } from '../../app/render-tracker';
 import { engineStatusStore } from '../../../client/worker-bridge';
-import { EMPTY, fetchList, listCache, recommendRequest, type RecommendationOptions, type RecommendationsState } from './list-cache';
+import { EMPTY, fetchList, listCache, recommendRequest, showList, type RecommendationOptions, type RecommendationsState } from './list-cache';
 
 export type { RecommendationOptions, RecommendationsState };
 
@@ -24,6 +24,9 @@ export function useRecommendations(surface: Surface, opts: RecommendationOptions
     // `req` is derived from `key`.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, revision]);
+
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(() => showList(key, req), [key]);
 
   useEffect(() => {
     registerList(listId);
