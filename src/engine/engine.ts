@@ -1059,10 +1059,13 @@ export class Engine {
 
   private async forYouSignals(history: ShopperHistory, userVector: Float32Array | undefined, weights: FusionWeights) {
     const cat = this.cat!;
-    const cf = this.cf && userVector ? await this.cf.scoreAll(userVector) : undefined;
     // The item just seen says most about what comes next: its own CF neighbourhood is a signal.
+    // Both products are dispatched before either is read back.
     const lastRow = history.items.length > 0 ? cat.rowOf[history.items[0]] : -1;
-    const last = this.cf && lastRow >= 0 && weights.lastItem !== 0 ? await this.cf.scoreAll(this.embeddingOf(lastRow)) : undefined;
+    const [cf, last] = await Promise.all([
+      this.cf && userVector ? this.cf.scoreAll(userVector) : undefined,
+      this.cf && lastRow >= 0 && weights.lastItem !== 0 ? this.cf.scoreAll(this.embeddingOf(lastRow)) : undefined,
+    ]);
     return forYouSignals(cat, history, cf, last, weights);
   }
 

@@ -27,7 +27,9 @@ export class RevisionLists {
     const wanted = [...this.asked.entries()].sort(([, a], [, b]) => rank(a) - rank(b));
     this.moveTo(revision);
     for (const [key, req] of wanted) {
-      const previous = this.preparing;
+      // Between two lists the worker takes its messages: the page's request for the list just
+      // done is answered now, not after the others (a chain of promises alone never yields).
+      const previous = this.preparing.then(yieldToMessages);
       this.preparing = this.start(key, () => previous.then(() => this.compute(req))).catch(() => undefined);
     }
     return this.preparing;
@@ -49,6 +51,18 @@ export class RevisionLists {
     this.lists = new Map();
     this.asked = new Map();
   }
+}
+
+/** Resolves after the messages already waiting have been handled (a task, without timer clamping). */
+function yieldToMessages(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 /** The personal list a shopper's action changes most comes first. */
