@@ -14,8 +14,11 @@ export interface AppFigures {
   backend_reason: string;
   first_carousel_ms: { cold: number; warm: number };
   first_personal_carousel_ms: { warm: number };
+  /** Each event on an item not viewed before: its neighbour shard is fetched first, as on a first view. */
   event_to_update_ms: Dist;
   event_to_render_ms: Dist;
+  /** The same items viewed again: their shards are in, so this is learning, lists and hops alone. */
+  event_to_update_shard_in_ms: Dist;
   main_thread_long_tasks: { count: number; total_ms: number };
   /** Heap of the app's worker once the first lists are served (demo catalogue). */
   appWorkerHeapMb: number;
@@ -85,6 +88,7 @@ export async function measureApp(browser: Browser, base: string, backend: Backen
   const warmPersonal: number[] = [];
   const toUpdate: number[] = [];
   const toRender: number[] = [];
+  const toUpdateShardIn: number[] = [];
   let first: Pick<AppFigures, 'backend' | 'backend_reason' | 'main_thread_long_tasks' | 'appWorkerHeapMb'> | undefined;
   for (let load = 0; load < opts.loads; load++) {
     const context = await browser.newContext();
@@ -101,6 +105,7 @@ export async function measureApp(browser: Browser, base: string, backend: Backen
         // The first event pays one-off costs (kernel compilation, backend start): left out.
         if (i > 0) toUpdate.push(update), toRender.push(render);
       }
+      for (let i = 1; i <= opts.events; i++) toUpdateShardIn.push((await eventToUpdate(page, trending[(i * 7) % trending.length]))[0]);
       // A first visitor's engine chooses its backend with the first event, not before.
       await qa.ready();
       const status = await qa.status();
@@ -131,5 +136,6 @@ export async function measureApp(browser: Browser, base: string, backend: Backen
     first_personal_carousel_ms: { warm: round(median(warmPersonal)) },
     event_to_update_ms: stats(toUpdate),
     event_to_render_ms: stats(toRender),
+    event_to_update_shard_in_ms: stats(toUpdateShardIn),
   };
 }

@@ -192,6 +192,7 @@ function printTable(top: Omit<Report, 'appWorkerHeapMb'> & { idb_append_events_p
   const d = (x: Dist | null | undefined) => (x ? `${x.p50} / ${x.p95}` : 'n/a');
   const rows: [string, string, (f: PerBackend) => string][] = [
     ['event → updated For you, p50 / p95 ms', '≤ 20 / ≤ 50', (f) => d(f.event_to_update_ms)],
+    ['  the same, the item\u2019s shard already in', '≤ 20 / ≤ 50', (f) => d(f.event_to_update_shard_in_ms)],
     ['event → on screen, p50 / p95 ms', '', (f) => d(f.event_to_render_ms)],
     ['fold-in 10 events, p50 / p95 ms', '', (f) => d(f.fold_in_ms['10'])],
     ['fold-in 50 events, p50 / p95 ms', '≤ 20 (p50)', (f) => d(f.fold_in_ms['50'])],
