@@ -15,6 +15,7 @@ import {
 } from '../shared/protocol';
 import { openEventLog, type EventLog } from '../store/event-log';
 import type { ClosedBy } from '../store/db';
+import { LogWriter } from './log-writer';
 import { RevisionLists } from './revision-lists';
 import { anchoredList, anchorSignals, CatalogModel, FEATURED, forYouSignals, fuseList, rankAndExplain, selectList, toRecommended, type ListPolicy } from './ranker';
 import { applyRules, clampCount } from '../core/merchant-rules';
@@ -44,10 +45,6 @@ type Listener = (status: EngineStatus) => void;
 
 const MAX_ID_LENGTH = 256;
 const MAX_QUERY_LENGTH = 200;
-/** The log is bounded: past this many events the oldest are folded into aggregates... */
-const MAX_LOG = 50_000;
-/** ...down to this many (the recency weighting gives older events no say anyway). */
-const KEEP_AFTER_COMPACTION = 40_000;
 /**
  * MMR λ of every list: 1 would keep the fused order. Chosen on validation users so that HR@10
  * stays within 2% of the undiversified lists (see the README's Quality section).
@@ -103,10 +100,17 @@ export class Engine {
   private answered?: Promise<EngineStatus>;
   /** Work in flight (writes, learning); `whenIdle` waits for it to drain. */
   private pending = new Set<Promise<unknown>>();
-  private writeBatch: ShopperEvent[] = [];
-  private writeFlush?: Promise<void>;
-  /** The latest write, settled or not: the next batch starts after it. */
-  private lastWrite: Promise<void> = Promise.resolve();
+  /** Writes the events in order, a burst a transaction, keeping the log bounded. */
+  private readonly writer = new LogWriter({
+    log: () => this.log,
+    held: () => this.events.length,
+    trim: (kept) => {
+      if (this.events.length > kept) this.events = this.events.slice(this.events.length - kept);
+      this.setState({ eventCount: this.events.length });
+    },
+    stored: () => this.announce(),
+    reportError: (msg) => this.reportError(msg),
+  });
   private learning: Promise<void> = Promise.resolve();
   private learnQueued = false;
   /** Starts the tfjs backend once (see `EngineConfig.deferBackend`). */
@@ -121,9 +125,6 @@ export class Engine {
   private lostBackends: BackendName[] = [];
   /** Tells the engines of other tabs (same origin, same database) that the stored log changed. */
   private channel?: BroadcastChannel;
-  private writesInFlight = new Set<Promise<void>>();
-  /** Events handed to `persist` so far: a re-read of the store during which it moved is repeated. */
-  private persistCount = 0;
   private reloading: Promise<void> = Promise.resolve();
   private reloadQueued = false;
   /** Outcome counters, the experiment variant and the daily private report (issue 8). */
@@ -256,14 +257,16 @@ export class Engine {
     // The item's neighbour shard, which its lists need, comes while the event is written and learned.
     const item = event.type === 'search' ? undefined : this.cat?.indexOf.get(event.itemId);
     if (item !== undefined) void this.track(this.ensureNeighbours([item]));
-    const stored = this.track(this.persist(event));
+    const stored = this.track(this.writer.write(event));
+    // Counted in memory at once, so the revision learning makes below shows it.
+    const counted = event.type === 'add_to_cart' || event.type === 'purchase' ? this.track(this.experiments.noteConversion(event.type, event.itemId)) : undefined;
     // Learning does not wait for the write: the event is in memory, and a failed write is said.
     // The embeddings (1 MB) and TensorFlow.js wait for the page's first carousel: a product page
     // records its view first, and its Because you viewed must not share a phone's link with them.
     if (this.backendWanted || !this.config?.deferBackend) this.startLearningBackend();
     this.scheduleLearning();
     await stored;
-    if (event.type === 'add_to_cart' || event.type === 'purchase') await this.track(this.experiments.noteConversion(event.type, event.itemId));
+    await counted;
     return true;
   }
 
@@ -622,7 +625,7 @@ export class Engine {
     if (this.state.consent !== 'given') return;
     // From here nothing new is written: events are refused and Cache Storage is left alone.
     this.setState({ consent: 'not-given' });
-    await Promise.allSettled([...this.writesInFlight]);
+    await this.writer.settled();
     await this.experiments.flushed();
     const log = this.log;
     this.storeGone('not-given');
@@ -897,66 +900,6 @@ export class Engine {
   }
 
   /**
-   * Writes events that arrive together in one transaction. While one write is in flight, new
-   * events gather into the next batch (one transaction per burst, not per event, and in order).
-   */
-  private persist(event: ShopperEvent): Promise<void> {
-    this.persistCount++;
-    this.writeBatch.push(event);
-    if (this.writeFlush) return this.writeFlush;
-    const flush = (this.writeFlush = this.lastWrite.then(async () => {
-      const batch = this.writeBatch;
-      this.writeBatch = [];
-      this.writeFlush = undefined;
-      try {
-        await this.appendBounded(batch);
-        this.announce(); // once per stored batch, however many events it holds
-      } catch (err) {
-        const msg = `Could not save ${batch.length} event(s): ${message(err)}`;
-        this.reportError(msg);
-        throw new Error(msg);
-      }
-    }));
-    this.lastWrite = flush.catch(() => undefined);
-    this.writesInFlight.add(flush);
-    const done = () => this.writesInFlight.delete(flush);
-    flush.then(done, done);
-    return flush;
-  }
-
-  /**
-   * Appends a batch, keeping the log bounded: past MAX_LOG events the oldest are folded into
-   * per-item aggregates (they are far beyond the recency horizon of the recommendations). A full
-   * disk (QuotaExceededError) folds the older half and retries once: the newest history is kept.
-   */
-  private async appendBounded(batch: ShopperEvent[]): Promise<void> {
-    const log = this.log;
-    if (!log) return;
-    try {
-      await log.append(batch);
-    } catch (err) {
-      if ((err as { name?: string })?.name !== 'QuotaExceededError') throw err;
-      const folded = await log.compact(Math.floor((await log.count()) / 2));
-      console.warn(`[shelfwise] storage full: ${folded} old events folded into aggregates to make room`);
-      await log.append(batch);
-      await this.trimToLog();
-      return;
-    }
-    if (this.events.length > MAX_LOG) {
-      await log.compact(KEEP_AFTER_COMPACTION);
-      await this.trimToLog();
-    }
-  }
-
-  /** The in-memory log mirrors the stored one after a compaction. */
-  private async trimToLog(): Promise<void> {
-    if (!this.log) return;
-    const kept = (await this.log.count()) + this.writeBatch.length; // stored, plus the next batch
-    if (this.events.length > kept) this.events = this.events.slice(this.events.length - kept);
-    this.setState({ eventCount: this.events.length });
-  }
-
-  /**
    * Other tabs of the shop run engines of their own on the same database. Each one announces a
    * change it stored (events, erase, pause); the others re-read the store, so every tab keeps
    * every event and they converge on the same recommendations.
@@ -988,13 +931,13 @@ export class Engine {
     let settings: Settings | undefined;
     for (;;) {
       // Our own writes first, so the store holds everything this tab recorded.
-      const persisted = this.persistCount;
-      await Promise.allSettled([...this.writesInFlight]);
+      const persisted = this.writer.written;
+      await this.writer.settled();
       const log = this.log;
       if (!log) return; // consent withdrawn meanwhile
       [stored, settings] = await Promise.all([log.all(), log.getMeta<Settings>(META_SETTINGS)]);
       // An event this tab recorded during the read may be missing from it: read again.
-      if (this.persistCount === persisted) break;
+      if (this.writer.written === persisted) break;
     }
     this.events = stored;
     this.removed = settings?.removed ?? {};
