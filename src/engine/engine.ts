@@ -437,7 +437,8 @@ export class Engine {
         await this.ensureNeighbours(history.items);
         const { signals, ctx } = await this.forYouSignals(history, this.userVector, weights);
         const slots = cat.newItemSlots(contentOf(signals));
-        const items = rankAndExplain(cat, fuseList(cat, signals, policy, slots), k, cat.excludingVariantsOf(history.items, seenNotBought(history)), ctx, policy, slots);
+        const exclude = cat.excludingVariantsOf(history.items, seenNotBought(history));
+        const items = rankAndExplain(cat, fuseList(cat, signals, policy, exclude, slots), k, exclude, ctx, policy, slots);
         return { surface: 'for-you', items, personal: true };
       }
       case 'interest': {
@@ -448,7 +449,8 @@ export class Engine {
         const rows = cat.toRows(anchors);
         const cf = this.cf && rows.items.length > 0 ? await this.cf.scoreAll(await this.cf.foldIn(rows.items, rows.weights)) : undefined;
         const { signals, ctx } = anchorSignals(cat, anchors, cf, weights);
-        const items = rankAndExplain(cat, fuseList(cat, signals, policy), k, cat.excludingVariantsOf(history.items, seenNotBought(history)), ctx, policy).map((it) => ({
+        const exclude = cat.excludingVariantsOf(history.items, seenNotBought(history));
+        const items = rankAndExplain(cat, fuseList(cat, signals, policy, exclude), k, exclude, ctx, policy).map((it) => ({
           ...it,
           reason: interestReason(it.reason, interest.name),
         }));
@@ -492,9 +494,10 @@ export class Engine {
     const { signals } = await this.forYouSignals(history, await this.foldIn(history), weights ?? this.fusionWeights());
     const policy = { ...this.policy('for-you', history), ...(lambda === undefined ? {} : { lambda }) };
     const slots = cat.newItemSlots(contentOf(signals));
+    const exclude = cat.excludingVariantsOf(history.items, seenNotBought(history));
     // The path `recommend` runs: fusion over the list's candidates (the others score -Infinity).
-    const scores = fuseList(cat, signals, policy, slots).total;
-    const { items } = selectList(cat, scores, k, cat.excludingVariantsOf(history.items, seenNotBought(history)), { ...policy, merchant: { ...policy.merchant, maxItems: k } }, slots);
+    const scores = fuseList(cat, signals, policy, exclude, slots).total;
+    const { items } = selectList(cat, scores, k, exclude, { ...policy, merchant: { ...policy.merchant, maxItems: k } }, slots);
     return { scores, signals, top: items, diversity: intraListDiversity(items.slice(0, 10), cat.similarity) };
   }
 

@@ -249,9 +249,10 @@ export interface ListPolicy {
  */
 export const CANDIDATES_PER_SIGNAL = 200;
 
-export function candidatesOf(signals: Signal[], n: number, extra: Iterable<number> = []): Int32Array {
+export function candidatesOf(signals: Signal[], n: number, extra: Iterable<number> = [], exclude?: (i: number) => boolean): Int32Array {
   const mark = new Uint8Array(n);
-  for (const s of signals) if (s.weight > 0) for (const i of topK(s.scores, CANDIDATES_PER_SIGNAL)) mark[i] = 1;
+  // Items the list leaves out (the history itself tops the text signal) take no candidate's place.
+  for (const s of signals) if (s.weight > 0) for (const i of topK(s.scores, CANDIDATES_PER_SIGNAL, exclude)) mark[i] = 1;
   for (const i of extra) if (i >= 0 && i < n) mark[i] = 1;
   let count = 0;
   for (let i = 0; i < n; i++) count += mark[i];
@@ -260,11 +261,18 @@ export function candidatesOf(signals: Signal[], n: number, extra: Iterable<numbe
   return out;
 }
 
-/** A list's signals fused over its candidates (see `candidatesOf`). */
-export function fuseList(cat: CatalogModel, signals: Signal[], policy: ListPolicy, slots?: NewItemSlots, over?: Partial<Record<SignalName, Population>>): Fused {
+/** A list's signals fused over its candidates (see `candidatesOf`); `exclude`: what the list leaves out. */
+export function fuseList(
+  cat: CatalogModel,
+  signals: Signal[],
+  policy: ListPolicy,
+  exclude: (i: number) => boolean,
+  slots?: NewItemSlots,
+  over?: Partial<Record<SignalName, Population>>,
+): Fused {
   const extra = pinRuleItems(policy.surface, cat.items, policy.merchant);
-  if (slots) extra.push(...topK(slots.content, CANDIDATES_PER_SIGNAL, (i) => !slots.isNew(i)));
-  return fuse(signals, cat.n, over, candidatesOf(signals, cat.n, extra));
+  if (slots) extra.push(...topK(slots.content, CANDIDATES_PER_SIGNAL, (i) => !slots.isNew(i) || exclude(i)));
+  return fuse(signals, cat.n, over, candidatesOf(signals, cat.n, extra, exclude));
 }
 
 /** MMR re-ranks the first positions (what a carousel shows) from a pool of the best candidates. */
@@ -441,7 +449,8 @@ export function anchoredList(
 ): RecommendationList {
   const { signals, ctx } = anchorSignals(cat, anchors, cfScores, surface === 'bought-together' ? BOUGHT_TOGETHER : weights);
   const isAnchor = new Set<number>(anchors);
-  const items = rankAndExplain(cat, fuseList(cat, signals, policy, undefined, over), k, cat.excludingVariantsOf(anchors, (i) => isAnchor.has(i)), ctx, policy);
+  const exclude = cat.excludingVariantsOf(anchors, (i) => isAnchor.has(i));
+  const items = rankAndExplain(cat, fuseList(cat, signals, policy, exclude, undefined, over), k, exclude, ctx, policy);
   return { surface, items, personal: false, anchor: cat.items[anchors[0]] };
 }
 
