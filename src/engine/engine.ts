@@ -437,7 +437,7 @@ export class Engine {
         await this.ensureNeighbours(history.items);
         const { signals, ctx } = await this.forYouSignals(history, this.userVector, weights);
         const slots = cat.newItemSlots(contentOf(signals));
-        const exclude = cat.excludingVariantsOf(history.items, seenNotBought(history));
+        const exclude = notForShopper(cat, history);
         const items = rankAndExplain(cat, fuseList(cat, signals, policy, exclude, slots), k, exclude, ctx, policy, slots);
         return { surface: 'for-you', items, personal: true };
       }
@@ -449,7 +449,7 @@ export class Engine {
         const rows = cat.toRows(anchors);
         const cf = this.cf && rows.items.length > 0 ? await this.cf.scoreAll(await this.cf.foldIn(rows.items, rows.weights)) : undefined;
         const { signals, ctx } = anchorSignals(cat, anchors, cf, weights);
-        const exclude = cat.excludingVariantsOf(history.items, seenNotBought(history));
+        const exclude = notForShopper(cat, history);
         const items = rankAndExplain(cat, fuseList(cat, signals, policy, exclude), k, exclude, ctx, policy).map((it) => ({
           ...it,
           reason: interestReason(it.reason, interest.name),
@@ -494,7 +494,7 @@ export class Engine {
     const { signals } = await this.forYouSignals(history, await this.foldIn(history), weights ?? this.fusionWeights());
     const policy = { ...this.policy('for-you', history), ...(lambda === undefined ? {} : { lambda }) };
     const slots = cat.newItemSlots(contentOf(signals));
-    const exclude = cat.excludingVariantsOf(history.items, seenNotBought(history));
+    const exclude = notForShopper(cat, history);
     // The path `recommend` runs: fusion over the list's candidates (the others score -Infinity).
     const scores = fuseList(cat, signals, policy, exclude, slots).total;
     const { items } = selectList(cat, scores, k, exclude, { ...policy, merchant: { ...policy.merchant, maxItems: k } }, slots);
@@ -1098,10 +1098,13 @@ export function createEngine(options?: EngineOptions): Engine {
   return new Engine(options);
 }
 
-/** For You leaves out what the shopper has seen; purchases are the merchant rules' call. */
-function seenNotBought(history: ShopperHistory): (i: number) => boolean {
+/**
+ * What a personal list leaves out: what the shopper has seen and other variants of it; purchases
+ * are the merchant rules' call.
+ */
+function notForShopper(cat: CatalogModel, history: ShopperHistory): (i: number) => boolean {
   const seen = new Set<number>(history.items);
-  return (i) => seen.has(i) && !history.purchased.has(i);
+  return cat.excludingVariantsOf(history.items, (i) => seen.has(i) && !history.purchased.has(i));
 }
 
 /** An `interest` list's cards say so, naming the interest (or that it is popular there). */

@@ -28,6 +28,16 @@ export function chunkOf(last: number, events: ShopperEvent[]): EventChunk {
   return { last, count: events.length, json: JSON.stringify(events) };
 }
 
+/** Events numbered on from `after` (the newest sequence number stored), as chunk records. */
+export function chunksAfter(after: number, events: ShopperEvent[]): EventChunk[] {
+  const out: EventChunk[] = [];
+  for (let i = 0; i < events.length; i += CHUNK_EVENTS) {
+    const part = events.slice(i, i + CHUNK_EVENTS);
+    out.push(chunkOf(after + i + part.length, part));
+  }
+  return out;
+}
+
 export function eventsOf(chunk: EventChunk): ShopperEvent[] {
   return JSON.parse(chunk.json) as ShopperEvent[];
 }
@@ -92,10 +102,7 @@ async function moveEventsToChunks(tx: IDBPTransaction<ShelfwiseDB, ('chunks' | '
   const stored = (await old.objectStore('events').getAll()) as (ShopperEvent & { seq?: number })[];
   const events = stored.map(({ seq: _seq, ...e }) => e as ShopperEvent);
   const chunks = tx.objectStore('chunks');
-  for (let i = 0; i < events.length; i += CHUNK_EVENTS) {
-    const part = events.slice(i, i + CHUNK_EVENTS);
-    void chunks.add(chunkOf(i + part.length, part));
-  }
+  for (const chunk of chunksAfter(0, events)) void chunks.add(chunk);
   old.db.deleteObjectStore('events');
 }
 

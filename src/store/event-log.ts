@@ -1,6 +1,6 @@
 import type { ItemAggregate, ShopperEvent } from '../shared/protocol';
 import type { IDBPObjectStore } from 'idb';
-import { CHUNK_EVENTS, chunkOf, DB_NAME, deleteShelfwiseDB, eventsOf, openShelfwiseDB, type ClosedBy, type EventChunk, type ShelfwiseDB, type ShelfwiseDBHandle } from './db';
+import { CHUNK_EVENTS, chunkOf, chunksAfter, DB_NAME, deleteShelfwiseDB, eventsOf, openShelfwiseDB, type ClosedBy, type EventChunk, type ShelfwiseDB, type ShelfwiseDBHandle } from './db';
 
 /**
  * The shopper's event log. Persistent through IndexedDB when it can be opened, otherwise kept
@@ -54,12 +54,8 @@ class IdbEventLog implements EventLog {
     // Relaxed durability: the OS may buffer the write; a crash can lose at most the last batch
     // the OS had not flushed, which is the trade every browser store makes for speed.
     const tx = this.db.transaction('chunks', 'readwrite', { durability: 'relaxed' });
-    let last = (await tx.store.openKeyCursor(null, 'prev'))?.key ?? 0;
-    for (let i = 0; i < events.length; i += CHUNK_EVENTS) {
-      const part = events.slice(i, i + CHUNK_EVENTS);
-      last += part.length;
-      void tx.store.add(chunkOf(last, part));
-    }
+    const last = (await tx.store.openKeyCursor(null, 'prev'))?.key ?? 0;
+    for (const chunk of chunksAfter(last, events)) void tx.store.add(chunk);
     if (++this.appendsSinceMerge >= MERGE_EVERY) {
       this.appendsSinceMerge = 0;
       this.mergedTo = await mergeTail(tx.store, this.mergedTo);
