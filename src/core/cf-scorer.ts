@@ -31,10 +31,12 @@ export class JsCfScorer implements CfScorer {
     readonly d: number,
     private readonly gram: Float32Array,
     private readonly params: FoldInParams,
+    /** Items of the whole model (a partitioned model's device holds only n of them). */
+    private readonly nItems = n,
   ) {}
 
   async foldIn(rows: Int32Array, weights: Float32Array): Promise<Float32Array> {
-    return Float32Array.from(foldInUser(this.embeddings, this.gram, rows, weights, { ...this.params, dim: this.d, nItems: this.n }));
+    return Float32Array.from(foldInUser(this.embeddings, this.gram, rows, weights, { ...this.params, dim: this.d, nItems: this.nItems }));
   }
 
   async scoreAll(q: Float32Array): Promise<Float32Array> {

@@ -215,7 +215,8 @@ function permuteRows(a: ModelArrays, order: readonly number[]): ModelArrays {
   };
 }
 
-function encodeShard(a: ModelArrays, start: number, end: number, indexDtype: ModelShards['indexDtype']): Uint8Array {
+/** The neighbour rows [start, end) of `a` as a shard (layout on `ModelShards`). */
+export function encodeShard(a: ModelArrays, start: number, end: number, indexDtype: ModelShards['indexDtype']): Uint8Array {
   const m = end - start, k = a.k;
   const out = new Uint8Array(shardByteLength(m, k, indexDtype));
   const view = new DataView(out.buffer);

@@ -10,11 +10,11 @@
  * A returning shopper's kept lists are the engine's (`kept-lists.ts`): they need its history.
  * What the downloads are and in which order they start is `startup.ts`.
  */
-import type { AnchorShard, BaseModel, ModelLoader } from '../model/load-model';
+import { ModelLoader, type AnchorShard, type BaseModel } from '../model/load-model';
 import type { FusionWeights } from '../shared/model-manifest';
 import type { CatalogItem, RecommendationList, RecommendRequest, Surface } from '../shared/protocol';
 import { anchoredList, type ListPolicy } from './ranker';
-import { anchorCatalog, starterList, starterOf, type StarterList } from './startup';
+import { anchorCatalog, starterList, starterOf, type AnyLoader, type StarterList } from './startup';
 
 /** What the engine tells the early lists about the shopper and itself. */
 export interface EarlyHost {
@@ -46,7 +46,7 @@ export class EarlyLists {
   readonly bulkWanted: Promise<void>;
   private openGate!: () => void;
   private gateOpen = false;
-  private downloads?: { manifest: Promise<ModelLoader>; core: Promise<BaseModel> };
+  private downloads?: { manifest: Promise<AnyLoader>; core: Promise<BaseModel> };
   private starter?: StarterList;
   /** Product pages' anchor shards, by item id. */
   private readonly anchors = new Map<string, Promise<AnchorShard | undefined>>();
@@ -62,12 +62,12 @@ export class EarlyLists {
   }
 
   /** The start-up downloads have begun (`startDownloads`). */
-  attach(downloads: { manifest: Promise<ModelLoader>; core: Promise<BaseModel> }): void {
+  attach(downloads: { manifest: Promise<AnyLoader>; core: Promise<BaseModel> }): void {
     this.downloads = downloads;
   }
 
   /** The manifest is in: its starter list, if any, can answer. */
-  useManifest(loader: ModelLoader): void {
+  useManifest(loader: AnyLoader): void {
     this.starter = starterOf(loader);
   }
 
@@ -98,6 +98,8 @@ export class EarlyLists {
     void this.host.track(manifest.then(async (loader) => {
       if (ids.length === 1 && (await this.anchorShard(ids[0]))) return;
       this.openBulk(); // an anchored list needs the catalogue then
+      // A partitioned model's anchor comes with its part, which the list itself asks for.
+      if (!(loader instanceof ModelLoader)) return;
       const model = await core;
       await loader.ensureRows(model, ids.map((id) => model.itemIds.indexOf(id)), (err) => this.host.neighboursFailed(err));
     }).catch(() => undefined)); // the manifest's and the catalogue's start-up report it
@@ -113,7 +115,7 @@ export class EarlyLists {
     if (!shard) {
       shard = this.host.historyRead()
         .then(() => (this.host.firstVisit() && !this.gateOpen ? this.downloads?.manifest : undefined))
-        .then((loader) => loader?.anchorShard(id))
+        .then((loader) => (loader instanceof ModelLoader ? loader.anchorShard(id) : undefined))
         .catch((err: unknown) => {
           this.host.reportError(`${err instanceof Error ? err.message : String(err)}; the product page waits for the catalogue`);
           return undefined;
@@ -129,7 +131,9 @@ export class EarlyLists {
     if ((req.surface !== 'because-you-viewed' && req.surface !== 'bought-together') || ids.length !== 1 || !this.downloads) return undefined;
     const shard = await this.anchorShard(ids[0]);
     if (!shard || this.host.loaded()) return undefined;
-    const { manifest } = await this.downloads.manifest;
+    const loader = await this.downloads.manifest;
+    if (!(loader instanceof ModelLoader)) return undefined;
+    const { manifest } = loader;
     const k = Math.max(1, Math.min(req.k ?? 10, 100));
     const weights = this.host.fusionWeights(manifest.params.fusion);
     // Normalised as over the whole catalogue, where the neighbour and text signals are zero for

@@ -3,9 +3,11 @@ import type { FusionWeights } from '../shared/model-manifest';
 import { summarizeHistory, type HistoryEvent, type ShopperHistory } from '../core/history';
 import type { BackendChoice, WasmPaths } from '../model/backend';
 import { JsCfScorer, type CfScorer } from '../core/cf-scorer';
-import type { BaseModel, FetchBytes, ModelLoader } from '../model/load-model';
+import { ModelLoader, type BaseModel, type FetchBytes } from '../model/load-model';
+import type { PartitionLoader } from '../model/partition-loader';
 import { createFetchBytes, eraseAssetCache, pruneAssetCache } from './assets';
-import { startDownloads } from './startup';
+import { starterList, starterOf, startDownloads, type StarterList } from './startup';
+import { WorkingSet } from './working-set';
 import { anchorIds, EarlyLists } from './early-lists';
 import { asKeptLists, basisOf, keptKey, META_KEPT, modelVersion, type KeptLists } from './kept-lists';
 import {
@@ -67,6 +69,8 @@ interface Settings {
 const INTEREST_ITEMS = 300;
 /** An `interest` list is anchored on this many of the interest's strongest items. */
 const INTEREST_ANCHORS = 8;
+/** A partitioned model keeps the parts of the shopper's last this many distinct items. */
+const RECENT_ITEMS = 20;
 
 /**
  * The recommender engine: keeps the shopper's log, learns from it, and answers for each
@@ -135,6 +139,10 @@ export class Engine {
   private random: () => number;
   /** The model's parts arrive by need (see `ModelLoader`). */
   private loader?: ModelLoader;
+  /** A partitioned model's parts on this device (issue 16); undefined for a whole model. */
+  private parts?: WorkingSet;
+  /** A partitioned model's Trending: its manifest's starter list (the catalogue is never whole here). */
+  private partsStarter?: StarterList;
   /** History read and manifest in (or failed): what the starter list needs. */
   private starterReady?: Promise<void>;
   /**
@@ -250,6 +258,8 @@ export class Engine {
     // anchor's shard, and the catalogue (which checks the event) must not share the link with it.
     if (!this.loaded && input.type === 'view' && typeof input.itemId === 'string') await this.firstLists.anchorShard(input.itemId);
     await this.ready();
+    // A partitioned model knows an item once its part is in: fetched here, with its neighbours'.
+    if (this.parts && input.type !== 'search' && typeof input.itemId === 'string' && input.itemId.length <= MAX_ID_LENGTH) await this.widen([input.itemId], true);
     const event = this.validateEvent(input);
     if (!this.personalising()) return false;
     this.events.push(event);
@@ -374,7 +384,8 @@ export class Engine {
     // no longer has some of a kept list's items. Once this visit's catalogue is in (a returning
     // shopper's embeddings may still be loading), those items are left out; none left: compute.
     const cat = this.cat;
-    if (!list || !cat) return list;
+    // A partitioned model's working set holds only some items; the model version vouches for them.
+    if (!list || !cat || this.parts) return list;
     const items = list.items.filter((it) => cat.indexOf.has(it.id));
     if (items.length === list.items.length) return list;
     return items.length > 0 ? { ...list, items } : undefined;
@@ -406,8 +417,11 @@ export class Engine {
   }
 
   private async computeList(req: RecommendRequest): Promise<RecommendationList> {
-    const cat = this.cat;
     if (!SURFACES.includes(req.surface)) throw new Error(`Unknown surface "${String(req.surface)}"`);
+    // A partitioned model: the anchor's part (and its neighbours' parts) first.
+    if (this.parts && (req.surface === 'because-you-viewed' || req.surface === 'bought-together')) await this.widen(anchorIds(req), true);
+    // The working set may move on while this list awaits: it keeps the catalogue and CF model it started with.
+    const cat = this.cat, cf = this.cf;
     if (!cat) return { surface: req.surface, items: [], personal: false };
     const k = Math.max(1, Math.min(req.k ?? 10, 100));
     // Paused, or no consent: the lists a first-time visitor would see.
@@ -435,7 +449,7 @@ export class Engine {
           return { surface: 'for-you', items: this.trending(k, policy), personal: false };
         }
         await this.ensureNeighbours(history.items);
-        const { signals, ctx } = await this.forYouSignals(history, this.userVector, weights);
+        const { signals, ctx } = await this.forYouSignals(cat, cf, history, this.userVector, weights);
         const slots = cat.newItemSlots(contentOf(signals));
         const exclude = notForShopper(cat, history);
         const items = rankAndExplain(cat, fuseList(cat, signals, policy, exclude, slots), k, exclude, ctx, policy, slots);
@@ -447,8 +461,8 @@ export class Engine {
         const anchors = interest.items.slice(0, INTEREST_ANCHORS);
         await this.ensureNeighbours(anchors);
         const rows = cat.toRows(anchors);
-        const cf = this.cf && rows.items.length > 0 ? await this.cf.scoreAll(await this.cf.foldIn(rows.items, rows.weights)) : undefined;
-        const { signals, ctx } = anchorSignals(cat, anchors, cf, weights);
+        const scores = cf && rows.items.length > 0 ? await cf.scoreAll(await cf.foldIn(rows.items, rows.weights)) : undefined;
+        const { signals, ctx } = anchorSignals(cat, anchors, scores, weights);
         const exclude = notForShopper(cat, history);
         const items = rankAndExplain(cat, fuseList(cat, signals, policy, exclude), k, exclude, ctx, policy).map((it) => ({
           ...it,
@@ -466,8 +480,8 @@ export class Engine {
         }
         await this.ensureNeighbours(anchors);
         const anchorRow = cat.rowOf[anchors[0]];
-        const cf = this.cf && anchorRow >= 0 ? await this.cf.scoreAll(this.embeddingOf(anchorRow)) : undefined;
-        return anchoredList(cat, req.surface, anchors, cf, weights, k, policy);
+        const scores = cf && anchorRow >= 0 ? await cf.scoreAll(embeddingOf(cat, anchorRow)) : undefined;
+        return anchoredList(cat, req.surface, anchors, scores, weights, k, policy);
       }
     }
   }
@@ -491,7 +505,7 @@ export class Engine {
     if (!cat) throw new Error('scoreHistory: no catalogue loaded');
     const history = this.summarize(events);
     await this.ensureNeighbours(history.items);
-    const { signals } = await this.forYouSignals(history, await this.foldIn(history), weights ?? this.fusionWeights());
+    const { signals } = await this.forYouSignals(cat, this.cf, history, await this.foldIn(history), weights ?? this.fusionWeights());
     const policy = { ...this.policy('for-you', history), ...(lambda === undefined ? {} : { lambda }) };
     const slots = cat.newItemSlots(contentOf(signals));
     const exclude = notForShopper(cat, history);
@@ -508,6 +522,7 @@ export class Engine {
       if (card) return [card];
     }
     await this.ready();
+    await this.widen(ids);
     const cat = this.cat;
     if (!cat) return [];
     return ids.map((id) => cat.indexOf.get(id)).filter((i): i is number => i !== undefined).map((i) => cat.items[i]);
@@ -691,7 +706,7 @@ export class Engine {
     const base = this.options.baseUrl ?? (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/';
     // Node, tests and the evaluation (no `deferBackend`) want everything at once.
     if (!config.deferBackend) this.firstLists.openBulk();
-    const downloads = startDownloads(config, base, this.fetchBytes, this.firstLists.bulkWanted);
+    const downloads = startDownloads(config, base, this.fetchBytes, this.firstLists.bulkWanted, (loader) => this.openWorkingSet(loader));
     const { manifestUrl, manifest, rules, bulk } = downloads;
     this.firstLists.attach({ manifest, core: downloads.core });
     const history = this.openHistory();
@@ -722,26 +737,33 @@ export class Engine {
     if (core.status === 'fulfilled') model = core.value;
     else this.reportError(`Model unavailable, showing non-personal recommendations: ${message(core.reason)}`);
     this.cat = new CatalogModel(items, model);
-    if (model && this.cat.coverage === 0) {
+    // A partitioned model's first working set is empty for a first visit.
+    if (model && !this.parts && this.cat.coverage === 0) {
       this.reportError('Model does not match the catalogue (no shared item ids); using content similarity only');
       this.cat = new CatalogModel(items);
       model = undefined;
     }
     this.firstLists.dropStarter();
     this.history = this.summarize();
+    if (this.parts && model) {
+      // The parts carry their embeddings: learning starts at once, in plain JavaScript over the
+      // working set (tens of thousands of items, a few ms; the tfjs backends are for whole models).
+      this.cf = this.scorerFor(model);
+      if (this.events.length > 0) this.scheduleLearning();
+    }
     // Non-personal lists can be served from here on; the embeddings and the backend come next.
     this.setState({ modelLoaded: Boolean(model), detail: undefined, progress: 0.9 });
-    if (model) {
-      this.loader = await manifest;
-      const loader = this.loader;
+    const opened = await manifest.catch(() => undefined);
+    if (model && opened instanceof ModelLoader) {
+      this.loader = opened;
       this.backendStart = () => this.startBackend(config, model!);
       // The embeddings (the largest file) only once there is a history to learn from, unless
       // the page asked for everything at once (no `deferBackend`: Node, tests, the evaluation)
       // or named a backend (`?backend=`: QA wants that backend running).
       if (this.events.length > 0 || !config.deferBackend || config.backend) await this.loadEmbeddings();
-      // Old versions' files go from the cache once this version is in use.
-      if (this.state.consent !== 'not-given') void this.track(pruneAssetCache(manifestUrl, loader.fileUrls()).catch(() => 0));
     }
+    // Old versions' files go from the cache once this version is in use.
+    if (model && opened && this.state.consent !== 'not-given') void this.track(pruneAssetCache(manifestUrl, opened.fileUrls()).catch(() => 0));
     this.loaded = true;
     this.setState({ phase: 'ready', detail: undefined, progress: undefined, revision: this.state.revision + 1 });
     // The title index (and the cold items' text proxies) are built after the first lists are
@@ -794,6 +816,68 @@ export class Engine {
     await loader.ensureRows(cat.model, cat.toRows(items).items, this.neighboursFailed);
   }
 
+  /** The plain-JS CF model of `model` (the fold-in regularises over all of a partitioned model's items). */
+  private scorerFor(model: BaseModel): CfScorer {
+    return new JsCfScorer(model.embeddings, model.n, model.d, model.gram, model.manifest.params, model.itemCount);
+  }
+
+  /** A partitioned model's first working set: the parts of the history's items. */
+  private async openWorkingSet(loader: PartitionLoader): Promise<{ items: CatalogItem[]; model: BaseModel }> {
+    this.parts = new WorkingSet(loader, (err) => this.reportError(`${err.message}; lists go on without those items`));
+    this.partsStarter = starterOf(loader);
+    await this.historyRead;
+    await this.parts.addItems(this.recentItemIds());
+    return this.parts.build();
+  }
+
+  /** The shopper's most recent distinct items (their parts stay in the working set). */
+  private recentItemIds(): string[] {
+    const ids = new Set<string>();
+    for (let i = this.events.length - 1; i >= 0 && ids.size < RECENT_ITEMS; i--) {
+      const e = this.events[i];
+      if (e.type !== 'search') ids.add(e.itemId);
+    }
+    return [...ids];
+  }
+
+  /**
+   * A partitioned model: the parts of `ids` (and of their neighbours) join the working set, and
+   * the engine moves onto it. True when it changed.
+   */
+  private async widen(ids: readonly string[], neighbours = false): Promise<boolean> {
+    const parts = this.parts;
+    if (!parts || !(await parts.addItems(ids, neighbours))) return false;
+    await this.useWorkingSet();
+    return true;
+  }
+
+  /**
+   * After a fold-in: the parts the shopper vector points to join (the history's stay). When the
+   * set changed, learning runs again on it and the page hears of a new revision.
+   */
+  private async widenToInterests(u: Float32Array): Promise<void> {
+    const parts = this.parts;
+    if (!parts) return;
+    const [interests, history] = await Promise.all([parts.addInterests(u), parts.addItems(this.recentItemIds())]);
+    if (!interests && !history) return;
+    await this.useWorkingSet();
+    this.scheduleLearning();
+  }
+
+  /**
+   * Moves the engine onto the working set's current catalogue and model. A list being computed
+   * keeps the catalogue and CF model it started with (`computeList` takes both at its start).
+   */
+  private async useWorkingSet(): Promise<void> {
+    const { items, model } = await this.parts!.build();
+    if (this.cat?.model === model) return;
+    this.cat = new CatalogModel(items, model);
+    this.cf = this.scorerFor(model);
+    this.interestCatalog = undefined;
+    this.profileCache = undefined;
+    this.history = this.summarize();
+  }
+
   /**
    * The embeddings (1 MB, the largest file) after what a first personal list needs: the catalogue
    * and the history's neighbour shards. Until then that list comes from the neighbour, text and
@@ -818,7 +902,7 @@ export class Engine {
     return this.track(loader.loadEmbeddings(model).then(
       async () => {
         if (this.cf) return;
-        this.cf = new JsCfScorer(model.embeddings, model.n, model.d, model.gram, model.manifest.params);
+        this.cf = this.scorerFor(model);
         // A named backend (`?backend=`: QA, development) runs without waiting for the page.
         if (!this.config?.deferBackend || this.config.backend || this.backendWanted) this.startLearningBackend();
         this.scheduleLearning();
@@ -871,7 +955,7 @@ export class Engine {
   private onDeviceLost(config: EngineConfig, model: BaseModel, lost: CfScorer, cause: string): void {
     if (this.cf !== lost) return;
     console.warn(`[shelfwise] WebGPU device lost (${cause}); switching backend`);
-    this.cf = new JsCfScorer(model.embeddings, model.n, model.d, model.gram, model.manifest.params);
+    this.cf = this.scorerFor(model);
     try {
       lost.dispose();
     } catch {
@@ -898,7 +982,8 @@ export class Engine {
     }
     const id = input.itemId;
     if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) throw new Error(`Invalid ${input.type} event: itemId must be a non-empty string`);
-    if (this.cat && !this.cat.indexOf.has(id)) throw new Error(`Unknown item "${id}": it is not in the catalogue, event not recorded`);
+    // A partitioned model's item whose part could not be fetched is still known to its directory.
+    if (this.cat && !this.cat.indexOf.has(id) && !this.parts?.knows(id)) throw new Error(`Unknown item "${id}": it is not in the catalogue, event not recorded`);
     return { type: input.type, itemId: id, ts: this.now() };
   }
 
@@ -996,6 +1081,8 @@ export class Engine {
     try {
       this.userVector = await this.foldIn(this.history);
       this.learnedBasis = basis;
+      const u = this.userVector;
+      if (u) void this.track(this.widenToInterests(u));
     } catch (err) {
       this.reportError(`Learning failed: ${message(err)}`);
     }
@@ -1003,16 +1090,15 @@ export class Engine {
     void this.track(this.lists.prepare(this.state.revision));
   }
 
-  private async forYouSignals(history: ShopperHistory, userVector: Float32Array | undefined, weights: FusionWeights) {
-    const cat = this.cat!;
+  private async forYouSignals(cat: CatalogModel, cf: CfScorer | undefined, history: ShopperHistory, userVector: Float32Array | undefined, weights: FusionWeights) {
     // The item just seen says most about what comes next: its own CF neighbourhood is a signal.
     // Both products are dispatched before either is read back.
     const lastRow = history.items.length > 0 ? cat.rowOf[history.items[0]] : -1;
-    const [cf, last] = await Promise.all([
-      this.cf && userVector ? this.cf.scoreAll(userVector) : undefined,
-      this.cf && lastRow >= 0 && weights.lastItem !== 0 ? this.cf.scoreAll(this.embeddingOf(lastRow)) : undefined,
+    const [user, last] = await Promise.all([
+      cf && userVector ? cf.scoreAll(userVector) : undefined,
+      cf && lastRow >= 0 && weights.lastItem !== 0 ? cf.scoreAll(embeddingOf(cat, lastRow)) : undefined,
     ]);
-    return forYouSignals(cat, history, cf, last, weights);
+    return forYouSignals(cat, history, user, last, weights);
   }
 
   /**
@@ -1036,16 +1122,12 @@ export class Engine {
       words: titleWordStats(cat.items.map((it) => it.title)),
     };
     const n = Math.min(history.items.length, INTEREST_ITEMS);
-    const embedding = (i: number) => (cat.model?.hasEmbeddings && cat.rowOf[i] >= 0 ? this.embeddingOf(cat.rowOf[i]) : undefined);
+    const embedding = (i: number) => (cat.model?.hasEmbeddings && cat.rowOf[i] >= 0 ? embeddingOf(cat, cat.rowOf[i]) : undefined);
     return interestProfile({ items: history.items.subarray(0, n), weights: history.weights.subarray(0, n), embedding }, this.interestCatalog);
   }
 
-  private embeddingOf(row: number): Float32Array {
-    const m = this.cat!.model!;
-    return m.embeddings.subarray(row * m.d, (row + 1) * m.d);
-  }
-
   private trending(k: number, policy: ListPolicy) {
+    if (this.partsStarter) return starterList(this.partsStarter, { surface: 'trending', k }, true, policy)!.items;
     const cat = this.cat!;
     if (!cat.model) {
       const { items } = selectList(cat, new Float32Array(cat.n), k, () => false, { ...policy, lambda: 1 });
@@ -1122,4 +1204,10 @@ function contentOf(signals: Signal[]): Float32Array {
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** The embedding of a model row of `cat`. */
+function embeddingOf(cat: CatalogModel, row: number): Float32Array {
+  const m = cat.model!;
+  return m.embeddings.subarray(row * m.d, (row + 1) * m.d);
 }

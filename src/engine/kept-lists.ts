@@ -42,8 +42,9 @@ export interface ListBasis {
  * ids' digest tells it apart, so a kept list naming a removed product is not used once its
  * manifest is in.
  */
-export function modelVersion(manifest: { version?: unknown; createdAt?: unknown; files?: { itemIds?: { sha256?: unknown } } }): string {
-  return `${String(manifest.version)} ${String(manifest.createdAt)} ${String(manifest.files?.itemIds?.sha256)}`;
+export function modelVersion(manifest: { version?: unknown; createdAt?: unknown; files?: { itemIds?: { sha256?: unknown } }; partitions?: { index?: { sha256?: unknown } } }): string {
+  // A partitioned model's index lists every part's digest: it changes with any item.
+  return `${String(manifest.version)} ${String(manifest.createdAt)} ${String(manifest.files?.itemIds?.sha256 ?? manifest.partitions?.index?.sha256)}`;
 }
 
 /** The key a request is kept under, or undefined for a request that is not kept. */

@@ -15,15 +15,29 @@
  *
  * How bytes are fetched and kept is `assets.ts`.
  */
-import { ModelLoader, type AnchorShard, type BaseModel, type FetchBytes } from '../model/load-model';
+import { fetchManifest, ModelLoader, type AnchorShard, type BaseModel, type FetchBytes, type FetchOptions } from '../model/load-model';
+import { PartitionLoader } from '../model/partition-loader';
+import { isPartitioned } from '../shared/model-manifest';
 import { validateCatalog } from '../shared/catalog';
 import type { CatalogItem, EngineConfig, RecommendationList, RecommendRequest } from '../shared/protocol';
 import { CatalogModel, FEATURED, selectList, toRecommended, type ListPolicy } from './ranker';
 
+/** A whole model's loader, or a partitioned model's (issue 16). */
+export type AnyLoader = ModelLoader | PartitionLoader;
+
+/** Fetches the manifest and opens the loader its layout needs. */
+export async function openModel(manifestUrl: string, fetchBytes: FetchBytes, opts?: FetchOptions): Promise<AnyLoader> {
+  const data = await fetchManifest(manifestUrl, fetchBytes, opts);
+  return isPartitioned(data) ? PartitionLoader.fromJson(manifestUrl, data, fetchBytes) : ModelLoader.fromJson(manifestUrl, data, fetchBytes);
+}
+
+/** A partitioned model's first catalogue and model: the working set for the history (see `working-set.ts`). */
+export type OpenWorkingSet = (loader: PartitionLoader) => Promise<{ items: CatalogItem[]; model: BaseModel }>;
+
 export interface Downloads {
   manifestUrl: string;
   /** The manifest, fetched and checked. */
-  manifest: Promise<ModelLoader>;
+  manifest: Promise<AnyLoader>;
   /** The merchant's rules as parsed JSON, undefined when the page names none. */
   rules: Promise<unknown>;
   /** The model's core arrays (ids, popularity, trending, Gram), started once the manifest settled. */
@@ -36,20 +50,24 @@ export interface Downloads {
  * Starts every start-up download in the order above; relative URLs resolve against `base`. The
  * catalogue and core wait for the manifest and for `wanted`.
  */
-export function startDownloads(config: EngineConfig, base: string, fetchBytes: FetchBytes, wanted: Promise<void>): Downloads {
+export function startDownloads(config: EngineConfig, base: string, fetchBytes: FetchBytes, wanted: Promise<void>, openWorkingSet: OpenWorkingSet): Downloads {
   const manifestUrl = new URL(config.modelUrl, base).href;
   // The page may have fetched these two a moment ago (see `EngineConfig.pagePrefetched`).
   const opts = config.pagePrefetched ? { pagePrefetched: true } : undefined;
-  const manifest = ModelLoader.open(manifestUrl, fetchBytes, opts);
+  const manifest = openModel(manifestUrl, fetchBytes, opts);
   const rulesUrl = config.merchantUrl ? new URL(config.merchantUrl, base).href : undefined;
   const rules = rulesUrl
     ? fetchBytes(rulesUrl, opts).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown)
     : Promise.resolve(undefined);
   const afterManifest = Promise.all([manifest.catch(() => undefined), wanted]);
   const catalogueUrl = new URL(config.catalogUrl, base).href;
-  const core = afterManifest.then(() => manifest).then((loader) => loader.loadCore());
+  // A partitioned model has no whole catalogue: its items come with its parts.
+  // A partitioned model has no whole catalogue: its items come with its parts. Without a
+  // manifest, the catalogue still comes (lists go on without the model).
+  const parts = afterManifest.then(([loader]) => (loader instanceof PartitionLoader ? openWorkingSet(loader) : undefined));
+  const core = Promise.all([manifest, parts]).then(([loader, ws]) => ws?.model ?? (loader as ModelLoader).loadCore());
   const bulk = Promise.allSettled([
-    afterManifest.then(() => fetchBytes(catalogueUrl)).then((bytes) => validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items),
+    parts.then(async (ws) => ws?.items ?? validateCatalog(JSON.parse(new TextDecoder().decode(await fetchBytes(catalogueUrl)))).items),
     core,
   ]);
   return { manifestUrl, manifest, rules, core, bulk };
@@ -61,7 +79,7 @@ export interface StarterList {
   scores: Float32Array;
 }
 
-export function starterOf(loader: ModelLoader): StarterList | undefined {
+export function starterOf(loader: AnyLoader): StarterList | undefined {
   const starter = loader.manifest.starter;
   return starter && starter.items.length > 0 ? { cat: new CatalogModel(starter.items), scores: Float32Array.from(starter.scores) } : undefined;
 }

@@ -3,7 +3,7 @@ import { halfToFloat, unpackInt4 } from '../core/quantize';
 import { validateCatalog } from '../shared/catalog';
 import {
   anchorCardsPath, bucketOfId, ModelError, validateManifest,
-  type AnchorCards, type ModelFileEntry, type ModelFiles, type ModelManifest, type ShardEntry,
+  type AnchorCards, type ModelFileEntry, type ModelFiles, type ModelManifest, type PartitionedManifest, type ShardEntry,
 } from '../shared/model-manifest';
 
 /**
@@ -25,9 +25,11 @@ export type FetchBytes = (url: string, opts?: FetchOptions) => Promise<ArrayBuff
  * neighbour rows a list reads when it reads them, the embeddings once there is a history.
  */
 export interface BaseModel {
-  manifest: ModelManifest;
+  manifest: ModelManifest | PartitionedManifest;
   itemIds: string[];
+  /** Rows here; a partitioned model's device holds n of its `itemCount` items (the fold-in's regulariser counts them all). */
   n: number;
+  itemCount?: number;
   d: number;
   k: number;
   /** Zeros until `hasEmbeddings`. */
@@ -41,6 +43,15 @@ export interface BaseModel {
   coocWeight: Float32Array;
   nextIndex: Int32Array;
   nextWeight: Float32Array;
+}
+
+/** A model's manifest as parsed JSON (not validated: its layout decides how). */
+export async function fetchManifest(manifestUrl: string, fetchBytes: FetchBytes, opts?: FetchOptions): Promise<unknown> {
+  try {
+    return JSON.parse(new TextDecoder().decode(await fetchBytes(manifestUrl, opts))) as unknown;
+  } catch (err) {
+    throw new ModelError(`model manifest ${manifestUrl}: ${message(err)}`);
+  }
 }
 
 export async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
@@ -80,14 +91,12 @@ export class ModelLoader {
 
   /** Fetches and validates the manifest. */
   static async open(manifestUrl: string, fetchBytes: FetchBytes, opts?: FetchOptions): Promise<ModelLoader> {
-    let manifest: ModelManifest;
-    try {
-      manifest = validateManifest(JSON.parse(new TextDecoder().decode(await fetchBytes(manifestUrl, opts))));
-    } catch (err) {
-      if (err instanceof ModelError) throw err;
-      throw new ModelError(`model manifest ${manifestUrl}: ${message(err)}`);
-    }
-    return new ModelLoader(manifestUrl, manifest, fetchBytes);
+    return ModelLoader.fromJson(manifestUrl, await fetchManifest(manifestUrl, fetchBytes, opts), fetchBytes);
+  }
+
+  /** A loader for a manifest already fetched and parsed (validated here). */
+  static fromJson(manifestUrl: string, data: unknown, fetchBytes: FetchBytes): ModelLoader {
+    return new ModelLoader(manifestUrl, validateManifest(data), fetchBytes);
   }
 
   /** Every URL the manifest lists (what a cache of this version keeps). */

@@ -152,6 +152,88 @@ export interface ModelManifest {
   shards: ModelShards;
 }
 
+/**
+ * A catalogue too big for every device to hold (issue 16): a partitioned model. At build time the
+ * item embeddings are clustered and the rows sorted by cluster, so part p is rows
+ * [starts[p], starts[p+1]). A device downloads the manifest (with its starter list) and the coarse
+ * index once, then the parts the shopper's items and interests point to:
+ * - index (binary, little-endian): starts int32 [P+1], centroid scales float32 [P], centroids int8
+ *   [P, d] (centroid = code * scale), zero padding to 4 bytes, part sha256 digests [P, 32 bytes],
+ *   directory bucket digests [B, 32 bytes];
+ * - part p (`partPath`): uint32 L, then L bytes of JSON `{ items: CatalogItem[] }` (row order), zero
+ *   padding to 4 bytes, float32 embedding scales [m], popularity [m], trending [m], int4
+ *   embeddings [m, d] (as `ModelFiles.embeddings`), padding to 4, then the part's neighbour rows
+ *   (a shard of `ModelShards`, int32 ids: global rows);
+ * - directory bucket b (`bucketPath`): JSON `{ ids: string[], rows: number[] }` of the items with
+ *   `bucketOfId(id, B) === b`: how an item id the page names is found without every id.
+ */
+export interface ModelPartitions {
+  /** P, the number of parts. */
+  count: number;
+  /** B, the number of directory buckets. */
+  buckets: number;
+  index: { path: string; sha256: string };
+}
+
+/** A partitioned model's manifest: no whole-catalogue files, the Gram matrix and the parts' index. */
+export interface PartitionedManifest {
+  format: 'shelfwise-model';
+  formatVersion: 2;
+  layout: 'partitioned';
+  version: string;
+  createdAt: string;
+  source: string;
+  itemCount: number;
+  dim: number;
+  neighbours: number;
+  params: ModelParams;
+  starter?: StarterList;
+  /** float32 [d, d]: VᵀV over every item (the fold-in's Gram term is over the whole catalogue). */
+  gram: ModelFileEntry;
+  /** Mean and standard deviation of `popularity` over every item. */
+  popularity: { mean: number; std: number };
+  partitions: ModelPartitions;
+}
+
+/** Where part p is, next to the manifest (named after the index that lists its digest). */
+export function partPath(p: number, indexSha256: string): string {
+  return `part-${String(p).padStart(5, '0')}.${indexSha256.slice(0, 12)}.bin`;
+}
+
+/** Where directory bucket b is, next to the manifest. */
+export function bucketPath(b: number, indexSha256: string): string {
+  return `dir-${String(b).padStart(5, '0')}.${indexSha256.slice(0, 12)}.json`;
+}
+
+/** True for a partitioned model's manifest (checked by `validatePartitionedManifest`). */
+export function isPartitioned(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && (data as { layout?: unknown }).layout === 'partitioned';
+}
+
+export function validatePartitionedManifest(data: unknown): PartitionedManifest {
+  const m = data as Partial<PartitionedManifest>;
+  if (m.format !== 'shelfwise-model' || m.formatVersion !== 2 || m.layout !== 'partitioned') {
+    throw new ModelError('model manifest: expected a "shelfwise-model" of format 2 with layout "partitioned"');
+  }
+  for (const [name, v] of [['itemCount', m.itemCount], ['dim', m.dim], ['neighbours', m.neighbours]] as const) {
+    if (!Number.isInteger(v) || (v as number) <= 0) throw new ModelError(`model manifest: "${name}" must be a positive integer`);
+  }
+  validateParams(m.params);
+  const g = m.gram;
+  if (!g || typeof g.path !== 'string' || !SHA256.test(g.sha256) || g.dtype !== 'float32' || g.shape?.join(',') !== `${m.dim},${m.dim}`) {
+    throw new ModelError(`model manifest: "gram" must be a float32 [${m.dim}, ${m.dim}] file with a hex "sha256"`);
+  }
+  const pop = m.popularity;
+  if (!(Number.isFinite(pop?.mean) && Number.isFinite(pop?.std) && pop!.std >= 0)) throw new ModelError('model manifest: "popularity" needs a finite "mean" and "std"');
+  const p = m.partitions;
+  if (!p || !Number.isInteger(p.count) || p.count <= 0 || p.count > m.itemCount! || !Number.isInteger(p.buckets) || p.buckets <= 0) {
+    throw new ModelError('model manifest: "partitions" needs a positive "count" (at most one per item) and "buckets"');
+  }
+  if (typeof p.index?.path !== 'string' || !SHA256.test(p.index.sha256 ?? '')) throw new ModelError('model manifest: partitions "index" needs "path" and a hex "sha256"');
+  if (m.starter !== undefined) validateStarter(m.starter);
+  return m as PartitionedManifest;
+}
+
 export class ModelError extends Error {
   override name = 'ModelError';
 }
@@ -173,13 +255,7 @@ export function validateManifest(data: unknown): ModelManifest {
     if (!Number.isInteger(v) || (v as number) <= 0) throw new ModelError(`model manifest: "${name}" must be a positive integer`);
   }
   if (!m.files || typeof m.files !== 'object') throw new ModelError('model manifest: no "files"');
-  if (!m.params || typeof m.params !== 'object' || !m.params.fusion) throw new ModelError('model manifest: no "params"');
-  for (const name of SIGNAL_NAMES) {
-    const w = (m.params.fusion as Partial<FusionWeights>)[name];
-    // A signal an older model does not weigh counts 0.
-    if (w === undefined) m.params.fusion[name] = 0;
-    else if (typeof w !== 'number' || !Number.isFinite(w)) throw new ModelError(`model manifest: fusion weight "${name}" must be a number`);
-  }
+  validateParams(m.params);
   const expected: Record<keyof ModelFiles, [DType, number[]]> = {
     itemIds: ['json', [n!]],
     embeddings: [m.files.embeddings?.dtype === 'int4' ? 'int4' : 'int8', [n!, d!]],
@@ -202,6 +278,16 @@ export function validateManifest(data: unknown): ModelManifest {
   validateShards(m.shards, n!);
   if (m.starter !== undefined) validateStarter(m.starter);
   return m as ModelManifest;
+}
+
+function validateParams(params: ModelParams | undefined): void {
+  if (!params || typeof params !== 'object' || !params.fusion) throw new ModelError('model manifest: no "params"');
+  for (const name of SIGNAL_NAMES) {
+    const w = (params.fusion as Partial<FusionWeights>)[name];
+    // A signal an older model does not weigh counts 0.
+    if (w === undefined) params.fusion[name] = 0;
+    else if (typeof w !== 'number' || !Number.isFinite(w)) throw new ModelError(`model manifest: fusion weight "${name}" must be a number`);
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { encodeModel, type EncodeOptions } from '../../src/core/model-codec';
+import { clusterRows, encodePartitioned } from '../../src/core/partitions';
 import type { CatalogFile } from '../../src/shared/catalog';
 
 /**
@@ -90,4 +91,45 @@ export function mapFetcher(files: Map<string, ArrayBuffer>) {
     return b.slice(0);
   };
   return { fetchBytes, requested };
+}
+
+/**
+ * A partitioned model (issue 16) with a known answer: `depts` departments of `size` items, each
+ * department on its own embedding axis (so each becomes one part), item `p-<dept>-<j>` titled
+ * after its department, neighbours within the department. Files by URL, as `fetchBytes` serves them.
+ */
+export function syntheticPartitionedFiles(base = 'http://test.local/', depts = 6, size = 40): Map<string, ArrayBuffer> {
+  const d = depts, k = 3, n = depts * size;
+  const emb = new Int8Array(n * d);
+  const scales = new Float32Array(n).fill(1 / 7);
+  for (let i = 0; i < n; i++) emb[i * d + Math.floor(i / size)] = 7 - (i % 3); // a department's axis; popular items longer
+  const deq = Float32Array.from(emb, (q, j) => q * scales[Math.floor(j / d)]);
+  const gram = new Float32Array(d * d);
+  for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) gram[a * d + b] += deq[i * d + a] * deq[i * d + b];
+  const nb = new Int32Array(n * k), w = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) {
+    const start = Math.floor(i / size) * size;
+    for (let j = 0; j < k; j++) (nb[i * k + j] = start + ((i - start + j + 1) % size)), (w[i * k + j] = 1 / (j + 1));
+  }
+  const NAMES = ['Garden Hose', 'Kitchen Knife', 'Wool Scarf', 'Desk Lamp', 'Trail Boot', 'Coffee Mug', 'Yoga Mat', 'Bike Light'];
+  const items = Array.from({ length: n }, (_, i) => ({
+    id: `p-${Math.floor(i / size)}-${i % size}`,
+    title: `${NAMES[Math.floor(i / size) % NAMES.length]} ${i % size}`,
+    category: NAMES[Math.floor(i / size) % NAMES.length],
+  }));
+  const arrays = {
+    n, d, k, itemIds: items.map((it) => it.id), embeddings: emb, embeddingBits: 4 as const, embeddingScales: scales, gram,
+    popularity: Float32Array.from({ length: n }, (_, i) => Math.log1p(size - (i % size))),
+    trending: Float32Array.from({ length: n }, (_, i) => Math.log1p(size - (i % size)) + (i < size ? 1 : 0)),
+    coocIndex: nb, coocWeight: w, nextIndex: nb, nextWeight: w,
+  };
+  const clustering = clusterRows(deq, n, d, size);
+  const starter = { items: items.slice(0, 12), scores: Array.from({ length: 12 }, (_, i) => arrays.trending[i]) };
+  const { files } = encodePartitioned(arrays, items, {
+    version: 'parts-1', createdAt: '2026-01-01T00:00:00Z', source: 'test',
+    params: { alpha0: 0.1, lambda: 0.01, nu: 1, fusion: { cf: 1, lastItem: 0.5, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1 } },
+  }, clustering, starter);
+  const out = new Map<string, ArrayBuffer>();
+  for (const [path, bytes] of files) out.set(`${base}model/${path}`, bytes.slice().buffer);
+  return out;
 }

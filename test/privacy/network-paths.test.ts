@@ -53,14 +53,16 @@ describe('network paths in shipped code', () => {
     // The engine hands it to its start-up only...
     const engine = readFileSync(join(ROOT, 'src/engine/engine.ts'), 'utf8');
     const callers = engine.split('\n').filter((l) => l.includes('this.fetchBytes') && !l.includes('this.fetchBytes =')).map((l) => l.trim());
-    expect(callers).toEqual(['const downloads = startDownloads(config, base, this.fetchBytes, this.firstLists.bulkWanted);']);
+    expect(callers).toEqual(['const downloads = startDownloads(config, base, this.fetchBytes, this.firstLists.bulkWanted, (loader) => this.openWorkingSet(loader));']);
     // ...which fetches the manifest (through the loader), the rules and the catalogue.
     const startup = readFileSync(join(ROOT, 'src/engine/startup.ts'), 'utf8');
-    const uses = startup.split('\n').filter((l) => /\bfetchBytes\b/.test(l) && !/^(import|export function)/.test(l)).map((l) => l.trim());
+    const uses = startup.split('\n').filter((l) => /\bfetchBytes\b/.test(l) && !/^(import|export (async )?function)/.test(l)).map((l) => l.trim());
     expect(uses).toEqual([
-      'const manifest = ModelLoader.open(manifestUrl, fetchBytes, opts);',
+      'const data = await fetchManifest(manifestUrl, fetchBytes, opts);',
+      'return isPartitioned(data) ? PartitionLoader.fromJson(manifestUrl, data, fetchBytes) : ModelLoader.fromJson(manifestUrl, data, fetchBytes);',
+      'const manifest = openModel(manifestUrl, fetchBytes, opts);',
       '? fetchBytes(rulesUrl, opts).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as unknown)',
-      'afterManifest.then(() => fetchBytes(catalogueUrl)).then((bytes) => validateCatalog(JSON.parse(new TextDecoder().decode(bytes))).items),',
+      'parts.then(async (ws) => ws?.items ?? validateCatalog(JSON.parse(new TextDecoder().decode(await fetchBytes(catalogueUrl)))).items),',
     ]);
     expect(startup).toContain('const rulesUrl = config.merchantUrl ? new URL(config.merchantUrl, base).href : undefined;');
     // The page's own GETs are of the engine's manifest and rules URLs, nothing else.
@@ -71,8 +73,14 @@ describe('network paths in shipped code', () => {
     // The model loader fetches only the manifest and the files it lists, relative to it.
     const loader = readFileSync(join(ROOT, 'src/model/load-model.ts'), 'utf8');
     expect(loader.split('\n').filter((l) => l.includes('fetchBytes(')).map((l) => l.trim())).toEqual([
-      'manifest = validateManifest(JSON.parse(new TextDecoder().decode(await fetchBytes(manifestUrl, opts))));',
+      'return JSON.parse(new TextDecoder().decode(await fetchBytes(manifestUrl, opts))) as unknown;',
       'return await this.fetchBytes(url, sha256 ? { sha256 } : undefined);',
     ]);
+    // A partitioned model's loader likewise: files named by its manifest and index, relative to the manifest.
+    const parts = readFileSync(join(ROOT, 'src/model/partition-loader.ts'), 'utf8');
+    expect(parts.split('\n').filter((l) => l.includes('fetchBytes(')).map((l) => l.trim())).toEqual([
+      'bytes = await this.fetchBytes(url, { sha256 } satisfies FetchOptions);',
+    ]);
+    expect(parts).toContain('const url = new URL(path, this.manifestUrl).href;');
   });
 });
