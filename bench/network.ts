@@ -39,7 +39,7 @@ export interface FileRow {
   end_ms: number | null;
 }
 
-interface ByteTotals {
+export interface ByteTotals {
   code_bytes: number;
   data_bytes: number;
   other_bytes: number;
@@ -102,7 +102,7 @@ const WIDGET_FIRST_CAROUSEL_MARK = 'shelfwise:first-carousel';
 const WIDGET_PAGE = 'examples/plain.html';
 const SESSION_VIEWS = 10;
 /** "Background downloads have settled": no request in flight for this long. */
-const QUIET_MS = 2000;
+export const QUIET_MS = 2000;
 
 const LINK_HOW =
   'bench/link.ts: an HTTP/1.1 reverse proxy on 127.0.0.1 in front of the preview server; every request of the page and its workers crosses it. ' +
@@ -120,7 +120,8 @@ const BYTES_HOW =
 /** What a file is, by its path. */
 export function classify(path: string): FileKind {
   const p = path.split('?')[0];
-  if (p.startsWith('/examples/')) return 'host';
+  // The example pages are the merchant's; a model under them (the large shop's) is data.
+  if (p.startsWith('/examples/') && !p.includes('/model/')) return 'host';
   if (/\/catalog[^/]*\.json$|^\/model\/|\/merchant\.json$|starter|\.(json|bin)$/i.test(p)) return 'data';
   if (p === '/' || /\.(m?js|wasm|css|html?)$/i.test(p)) return 'code';
   return 'other';
@@ -129,7 +130,7 @@ export function classify(path: string): FileKind {
 const wire = (r: LinkRequest) => r.header_bytes + r.body_bytes;
 
 /** The link's records as a page saw them: times shifted to ms since its navigation start. */
-function rows(link: Link, timeOrigin: number): FileRow[] {
+export function rows(link: Link, timeOrigin: number): FileRow[] {
   const shift = timeOrigin - link.resetAt();
   return link.requests().map((r) => ({
     path: r.path,
@@ -140,20 +141,20 @@ function rows(link: Link, timeOrigin: number): FileRow[] {
   }));
 }
 
-function totals(files: FileRow[]): ByteTotals {
+export function totals(files: FileRow[]): ByteTotals {
   const sum = (kind?: FileKind) => files.filter((f) => !kind || f.kind === kind).reduce((s, f) => s + f.bytes, 0);
   return { code_bytes: sum('code'), data_bytes: sum('data'), other_bytes: sum('other') + sum('host'), all_bytes: sum(), requests: files.length };
 }
 
-const before = (files: FileRow[], ms: number) => files.filter((f) => f.end_ms !== null && f.end_ms <= ms);
-const medianOrNull = (xs: (number | null)[]) => {
+export const before = (files: FileRow[], ms: number) => files.filter((f) => f.end_ms !== null && f.end_ms <= ms);
+export const medianOrNull = (xs: (number | null)[]) => {
   const ok = xs.filter((x): x is number => x !== null && Number.isFinite(x));
   return ok.length ? round(median(ok)) : null;
 };
 const message = (err: unknown) => (err instanceof Error ? err.message.split('\n')[0] : String(err));
 
 /** Rejects after `ms`; the abandoned promise's own rejection is swallowed (its page closes later). */
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   p.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms)));
@@ -161,7 +162,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /** Runs one measurement; a failure becomes null and a note. */
-async function attempt<T>(notes: string[], what: string, run: () => Promise<T>): Promise<T | null> {
+export async function attempt<T>(notes: string[], what: string, run: () => Promise<T>): Promise<T | null> {
   try {
     return await run();
   } catch (err) {
@@ -221,20 +222,20 @@ async function waitForNumber(page: Page, probe: (arg: string) => number | undefi
   }
 }
 
-const seenAt = (page: Page, key: string, timeoutMs: number) =>
+export const seenAt = (page: Page, key: string, timeoutMs: number) =>
   waitForNumber(page, (k) => (globalThis as unknown as PageGlobals).__shelfwiseSeen?.[k], key, timeoutMs, `"${key}" carousel on screen`);
 
-const timeOrigin = (page: Page) => page.evaluate(() => performance.timeOrigin);
+export const timeOrigin = (page: Page) => page.evaluate(() => performance.timeOrigin);
 
 /** A fresh context (nothing cached) with the carousel watcher installed. */
-async function coldPage(browser: Browser, baseURL: string): Promise<[BrowserContext, Page]> {
+export async function coldPage(browser: Browser, baseURL: string): Promise<[BrowserContext, Page]> {
   const context = await browser.newContext({ baseURL });
   await context.addInitScript({ content: WATCH_CAROUSELS });
   return [context, await context.newPage()];
 }
 
 /** Starts a navigation without waiting for `load` (which can take long on a slow link). */
-async function open(page: Page, link: Link, path: string, timeoutMs: number): Promise<void> {
+export async function open(page: Page, link: Link, path: string, timeoutMs: number): Promise<void> {
   link.reset();
   await page.goto(path, { waitUntil: 'commit', timeout: timeoutMs });
 }

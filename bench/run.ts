@@ -4,7 +4,7 @@
  *
  *   npm run build && npm run bench [-- --out FILE.json] [--quick] [--dist DIR]
  *                                      [--network slow4g|fast4g|none|all|off] [--network-loads N] [--only-network]
- *                                      [--engines] [--only-engines]
+ *                                      [--engines] [--only-engines] [--only-large-shop]
  *
  * Top-level figures are for the backend the engine chooses by itself; the same figures per
  * backend go under `by_backend.<name>`. Prints a table, writes JSON with --out. Figures, not
@@ -14,6 +14,10 @@
  * Network profiles (issue 12, bench/network.ts): the first visit through a link emulator
  * (bench/link.ts) per profile, under `network.<profile>`. A full run measures all profiles; --quick
  * only Slow 4G's storefront first carousel, once. --only-network skips everything else.
+ *
+ * The 1M-product shop (issue 16, bench/large-shop.ts): in a full run when `npm run build:large-shop`
+ * has put it in the build (`dist/examples/large-shop/`), under `large_shop`; --only-large-shop
+ * measures nothing else.
  *
  * Engines (issue 15, bench/engines.ts): the storefront's first carousel and event → For you in
  * Chromium, Firefox and WebKit, under `engines.<name>`: in a full run, or with --engines;
@@ -29,6 +33,7 @@ import { enginesTable, measureEngines } from './engines';
 import type { Browser } from '@playwright/test';
 import { launchChromium, round, type Dist } from './lib';
 import { PROFILE_NAMES, type ProfileName } from './link';
+import { largeShopBuilt, largeShopTable, measureLargeShop, type LargeShopFigures } from './large-shop';
 import { measureNetwork, networkTable, type NetworkFigures } from './network';
 import { profileFirstVisit, type FirstVisitProfile } from './profile';
 import { buildBenchPages, measureIdb, measureStartSteps, measureWorker, serve, type CatalogSize, type WorkerFigures } from './worker-bench';
@@ -38,9 +43,11 @@ const opt = (name: string, dflt: string) => (args.includes(`--${name}`) ? args[a
 const QUICK = args.includes('--quick');
 const OUT = opt('out', '');
 const DIST = opt('dist', 'dist');
-const NETWORK = opt('network', args.includes('--only-engines') ? 'off' : QUICK ? 'slow4g' : 'all');
+const NETWORK = opt('network', args.includes('--only-engines') || args.includes('--only-large-shop') ? 'off' : QUICK ? 'slow4g' : 'all');
 const ONLY_ENGINES = args.includes('--only-engines');
-const ONLY_NETWORK = args.includes('--only-network') || ONLY_ENGINES;
+const ONLY_LARGE_SHOP = args.includes('--only-large-shop');
+const ONLY_NETWORK = args.includes('--only-network') || ONLY_ENGINES || ONLY_LARGE_SHOP;
+const LARGE_SHOP_RUN = ONLY_LARGE_SHOP || (!QUICK && !ONLY_NETWORK);
 const ENGINE_RUN = ONLY_ENGINES || args.includes('--engines') || !QUICK;
 const NETWORK_PROFILES: ProfileName[] =
   NETWORK === 'all' ? PROFILE_NAMES : NETWORK === 'off' ? [] : (PROFILE_NAMES as string[]).includes(NETWORK) ? [NETWORK as ProfileName] : [];
@@ -103,12 +110,18 @@ async function main() {
       network[profile] = await measureNetwork(browser, APP_PORT, profile, { ...NET, dist: DIST, log });
     }
     for (const profile of NETWORK_PROFILES) console.log(networkTable(profile, network[profile]!));
-    const engines = ENGINE_RUN ? await measureEngines(appUrl, QUICK ? 1 : 3, QUICK ? 4 : 8, log) : undefined;
+    let largeShop: LargeShopFigures | undefined;
+    if (LARGE_SHOP_RUN && largeShopBuilt(DIST)) {
+      largeShop = await measureLargeShop(browser, APP_PORT, DIST, { events: 30, timeoutMs: 60_000, log });
+      console.log(largeShopTable(largeShop));
+    } else if (LARGE_SHOP_RUN) log(`no large shop in ${DIST}: \`npm run build:large-shop\` puts it there`);
+    const engines = ENGINE_RUN && !ONLY_LARGE_SHOP ? await measureEngines(appUrl, QUICK ? 1 : 3, QUICK ? 4 : 8, log) : undefined;
     if (engines) console.log(enginesTable(engines));
     const report = {
       ...figures,
       ...(NETWORK_PROFILES.length > 0 ? { network } : {}),
       ...(engines ? { engines } : {}),
+      ...(largeShop ? { large_shop: largeShop } : {}),
       meta: {
         ...meta,
         seconds: round((Date.now() - started) / 1000),

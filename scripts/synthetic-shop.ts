@@ -21,6 +21,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mulberry32 } from '../src/core/random';
+import { ADJECTIVES, AREAS, COLOURS, departmentStarts, MATERIALS, NOUNS, search } from './lib/synthetic';
 
 const DAY_S = 86_400;
 const SPAN_DAYS = 90;
@@ -28,17 +29,6 @@ const SPAN_DAYS = 90;
 const START_S = Date.UTC(2026, 8, 1) / 1000;
 const TYPES = ['view', 'add_to_cart', 'purchase'] as const;
 const DISCONTINUED = -1;
-
-const NOUNS = ['Knife', 'Pan', 'Mug', 'Lamp', 'Chair', 'Shirt', 'Jacket', 'Boot', 'Bag', 'Watch', 'Towel', 'Pillow',
-  'Kettle', 'Board', 'Bowl', 'Plate', 'Glass', 'Rug', 'Vase', 'Frame', 'Candle', 'Blanket', 'Scarf', 'Hat', 'Belt',
-  'Wallet', 'Bottle', 'Jar', 'Brush', 'Basket', 'Shelf', 'Desk', 'Stool', 'Mirror', 'Clock', 'Speaker', 'Cable', 'Case',
-  'Sock', 'Glove'];
-const ADJECTIVES = ['Classic', 'Compact', 'Large', 'Small', 'Slim', 'Heavy', 'Light', 'Soft', 'Rustic', 'Modern', 'Vintage',
-  'Premium', 'Everyday', 'Travel', 'Deluxe', 'Essential', 'Handmade', 'Organic', 'Recycled', 'Waterproof'];
-const MATERIALS = ['Oak', 'Walnut', 'Steel', 'Copper', 'Linen', 'Cotton', 'Wool', 'Leather', 'Ceramic', 'Glass', 'Bamboo',
-  'Stoneware', 'Cast Iron', 'Silicone', 'Canvas', 'Marble'];
-const COLOURS = ['Black', 'White', 'Grey', 'Navy', 'Sage', 'Rust', 'Sand', 'Olive', 'Cherry', 'Ocean Blue'];
-const AREAS = ['Home', 'Kitchen', 'Garden', 'Fashion', 'Outdoor', 'Office', 'Bath', 'Electronics'];
 
 interface Options {
   products: number;
@@ -94,31 +84,10 @@ function cumulative(xs: ArrayLike<number>): Float64Array {
   return c;
 }
 
-/** The first index in `cum[from..to)` whose value exceeds `x` (x < cum[to - 1]). */
-function search(cum: Float64Array, from: number, to: number, x: number): number {
-  let lo = from, hi = to - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cum[mid] > x) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 function catalogue(n: number, rand: () => number): Catalogue {
   // About 400 products a department on average, with sizes skewed (a few big departments).
   const nDepts = Math.max(2, Math.round(n / 400));
-  const sizeWeight = Float64Array.from({ length: nDepts }, (_, d) => 1 / Math.pow(d + 1, 0.6));
-  const totalWeight = sizeWeight.reduce((a, b) => a + b, 0);
-  const deptStart = new Int32Array(nDepts + 1);
-  let at = 0;
-  for (let d = 0; d < nDepts; d++) {
-    deptStart[d] = at;
-    const remaining = nDepts - d - 1;
-    const size = d === nDepts - 1 ? n - at : Math.max(1, Math.min(n - at - remaining, Math.round((n * sizeWeight[d]) / totalWeight)));
-    at += size;
-  }
-  deptStart[nDepts] = n;
+  const deptStart = departmentStarts(n, nDepts);
   const dept = new Int32Array(n);
   // Within a department, popularity ∝ 1/rank (Zipf); the ranks are shuffled so that the best
   // seller is not always the first product, and neighbouring products (related ones) vary in

@@ -44,17 +44,28 @@ export function clusterRows(data: Float32Array, n: number, d: number, size = PAR
   const centroids: number[] = [];
   for (const rows of members) {
     if (rows.length === 0) continue;
-    const k = Math.max(1, Math.round(rows.length / size));
-    const c = kmeans(data, sample(rows, 20_000, random), d, k, 8, random);
-    const fine = groupBy(assign(data, rows, c, d, k), k);
-    fine.forEach((sub, j) => {
-      if (sub.length === 0) return;
-      for (const i of sub) order.push(rows[i]);
+    for (const part of split(data, rows, d, size, random)) {
+      for (const r of part.rows) order.push(r);
       starts.push(order.length);
-      for (let t = 0; t < d; t++) centroids.push(c[j * d + t]);
-    });
+      for (const x of part.centroid) centroids.push(x);
+    }
   }
   return { order: Int32Array.from(order), starts: Int32Array.from(starts), centroids: Float32Array.from(centroids) };
+}
+
+/**
+ * `rows` in clusters of about `size`; a cluster over twice that is split once more (k-means
+ * leaves some clusters far bigger than others, and a part is what a device downloads whole).
+ */
+function split(data: Float32Array, rows: Int32Array, d: number, size: number, random: () => number, again = true): { rows: Int32Array; centroid: Float32Array }[] {
+  const k = Math.max(1, Math.round(rows.length / size));
+  const c = kmeans(data, sample(rows, 20_000, random), d, k, 8, random);
+  return groupBy(assign(data, rows, c, d, k), k).flatMap((sub, j) => {
+    if (sub.length === 0) return [];
+    const members = Int32Array.from(sub, (i) => rows[i]);
+    if (again && sub.length > 2 * size) return split(data, members, d, size, random, false);
+    return [{ rows: members, centroid: c.slice(j * d, (j + 1) * d) }];
+  });
 }
 
 function sample(rows: Int32Array, max: number, random: () => number): Int32Array {
@@ -64,13 +75,9 @@ function sample(rows: Int32Array, max: number, random: () => number): Int32Array
   return out;
 }
 
-/** Lloyd's k-means of `rows` of `data`, seeded with k distinct random rows. */
+/** Lloyd's k-means of `rows` of `data`, seeded by k-means++. */
 function kmeans(data: Float32Array, rows: Int32Array, d: number, k: number, iters: number, random: () => number): Float32Array {
-  const c = new Float32Array(k * d);
-  for (let j = 0; j < k; j++) {
-    const r = rows[Math.floor(random() * rows.length)];
-    c.set(data.subarray(r * d, r * d + d), j * d);
-  }
+  const c = seedPlusPlus(data, rows, d, k, random);
   for (let it = 0; it < iters; it++) {
     const labels = assign(data, rows, c, d, k);
     const sum = new Float64Array(k * d);
@@ -81,6 +88,29 @@ function kmeans(data: Float32Array, rows: Int32Array, d: number, k: number, iter
       for (let t = 0; t < d; t++) sum[j * d + t] += data[o + t];
     }
     for (let j = 0; j < k; j++) if (count[j] > 0) for (let t = 0; t < d; t++) c[j * d + t] = sum[j * d + t] / count[j];
+  }
+  return c;
+}
+
+/** k-means++ seeding (Arthur & Vassilvitskii 2007): each next seed drawn with probability ∝ squared distance to the nearest seed so far. */
+function seedPlusPlus(data: Float32Array, rows: Int32Array, d: number, k: number, random: () => number): Float32Array {
+  const c = new Float32Array(k * d);
+  const near = new Float64Array(rows.length).fill(Infinity);
+  let r = rows[Math.floor(random() * rows.length)];
+  for (let j = 0; j < k; j++) {
+    c.set(data.subarray(r * d, r * d + d), j * d);
+    if (j === k - 1) break;
+    let total = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const o = rows[i] * d;
+      let dist = 0;
+      for (let t = 0; t < d; t++) dist += (data[o + t] - c[j * d + t]) ** 2;
+      if (dist < near[i]) near[i] = dist;
+      total += near[i];
+    }
+    let x = random() * total, i = 0;
+    while (i < rows.length - 1 && (x -= near[i]) >= 0) i++;
+    r = rows[i];
   }
   return c;
 }
@@ -289,6 +319,7 @@ export function encodePartitioned(
   starter?: StarterList,
 ): PartitionedBuild {
   const { n, d, k } = a;
+  if (a.embeddingBits !== 4) throw new Error('encodePartitioned: parts carry 4-bit embeddings (embeddingBits 4)');
   const { order, starts, centroids } = clustering;
   const newRow = new Int32Array(n);
   order.forEach((old, row) => (newRow[old] = row));

@@ -12,7 +12,7 @@ import type { PartitionLoader } from '../model/partition-loader';
 import type { CatalogItem } from '../shared/protocol';
 
 /**
- * Parts a shopper vector brings in (~1,000 items each): at 1M synthetic items these hold 0.9x of
+ * Parts a shopper vector brings in (~1,000 items each): at 1M synthetic items these hold 0.96 of
  * the exhaustive top 100 (`scripts/large-shop.ts --check`, README "How it scales").
  */
 export const INTEREST_PARTS = 12;
