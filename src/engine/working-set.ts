@@ -27,6 +27,8 @@ export class WorkingSet {
   private built?: { items: CatalogItem[]; model: BaseModel };
   /** Ids the directory knows, whether or not their part is held (or could be fetched). */
   private readonly known = new Set<string>();
+  /** Model row of every item of the held parts: their ids need no directory lookup. */
+  private readonly heldRows = new Map<string, number>();
 
   constructor(private readonly loader: PartitionLoader, private readonly onError: (err: Error) => void, private readonly maxParts = MAX_PARTS) {}
 
@@ -42,7 +44,15 @@ export class WorkingSet {
   /** The parts of `ids` (and, with `neighbours`, of their strongest neighbours): true when the set changed. */
   async addItems(ids: readonly string[], neighbours = false): Promise<boolean> {
     if (ids.length === 0) return false;
-    const [index, rows] = await Promise.all([this.loader.index(), this.loader.rowsOf(ids).catch((err: unknown) => this.failed(err, new Map<string, number>()))]);
+    const unheld = ids.filter((id) => !this.heldRows.has(id));
+    const [index, looked] = await Promise.all([
+      this.loader.index(),
+      unheld.length > 0 ? this.loader.rowsOf(unheld).catch((err: unknown) => this.failed(err, new Map<string, number>())) : new Map<string, number>(),
+    ]);
+    const rows = new Map(ids.flatMap((id) => {
+      const r = this.heldRows.get(id) ?? looked.get(id);
+      return r === undefined ? [] : [[id, r] as const];
+    }));
     for (const id of rows.keys()) this.known.add(id);
     const parts = [...new Set([...rows.values()].map((r) => partOfRow(index, r)))];
     let changed = await this.addParts(parts);
@@ -77,12 +87,16 @@ export class WorkingSet {
       const got = this.held.get(p) ?? (loaded[i] && { part: loaded[i], used: now });
       if (!got) return;
       got.used = now;
-      if (!this.held.has(p)) (this.held.set(p, got), (changed = true));
+      if (this.held.has(p)) return;
+      this.held.set(p, got);
+      got.part.items.forEach((it, i) => this.heldRows.set(it.id, got.part.start + i));
+      changed = true;
     });
     // Over the bound: the least recently wanted parts go (never those wanted just now).
     if (this.held.size > this.maxParts) {
       const old = [...this.held].filter(([, h]) => h.used < now).sort((a, b) => a[1].used - b[1].used);
-      for (const [p] of old.slice(0, this.held.size - this.maxParts)) {
+      for (const [p, { part }] of old.slice(0, this.held.size - this.maxParts)) {
+        for (const it of part.items) this.heldRows.delete(it.id);
         this.held.delete(p);
         this.loader.release(p);
         changed = true;
