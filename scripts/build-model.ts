@@ -10,6 +10,9 @@
  *   item factors trained on Spark (a shop): [--factors DIR] — DIR as `itemFactors.write.json` writes it, plus DIR/item-ids.json
  *     (the StringIndexer labels); iALS is skipped (and --dim, --epochs, --seed, --cg-steps with it), everything else is
  *     computed from the events as usual. The export and the layout: src/core/spark-factors.ts.
+ *   a catalogue too big for every device: [--layout partitioned] [--part-size 1000] — no catalog.json; the model in
+ *     parts of about that many items, clustered by embedding, that a device fetches as it needs them (src/core/partitions.ts;
+ *     needs --embedding-bits 4, the default)
  *
  * Trains on ALL shoppers (this is the shipped base model; the evaluation trains its own on training
  * shoppers only) and writes `<out>/catalog.json` and `<out>/model/` (the manifest and the files it lists; see
@@ -27,7 +30,8 @@ import { EVENT_TYPES, recentTrending, timedSequences } from '../src/core/shop-ev
 import { validateCatalog, type CatalogFile } from '../src/shared/catalog';
 import { DEFAULT_FUSION, type FusionWeights } from '../src/shared/model-manifest';
 import type { CatalogItem } from '../src/shared/protocol';
-import { describeTraining, embeddingBits, serializeModel } from './lib/model-files';
+import { describeTraining, embeddingBits, serializeModel, serializePartitioned } from './lib/model-files';
+import { PART_SIZE } from '../src/core/partitions';
 import { productIndex, readShop, SHOP_OPTIONS, shopFilesFromArgs } from './lib/shop-input';
 import { readSparkFactors } from './lib/spark-factors-input';
 
@@ -66,7 +70,7 @@ async function main(): Promise<void> {
       'trending-days': { type: 'string' }, report: { type: 'string' }, name: { type: 'string' },
       dim: { type: 'string' }, epochs: { type: 'string' }, alpha0: { type: 'string' }, lambda: { type: 'string' },
       nu: { type: 'string' }, k: { type: 'string' }, seed: { type: 'string' }, 'cg-steps': { type: 'string' }, 'embedding-bits': { type: 'string' },
-      'fusion-from': { type: 'string' }, factors: { type: 'string' },
+      'fusion-from': { type: 'string' }, factors: { type: 'string' }, layout: { type: 'string' }, 'part-size': { type: 'string' },
     },
   });
   const shop = values.products !== undefined || values.events !== undefined;
@@ -85,6 +89,10 @@ async function main(): Promise<void> {
     if (!Number.isFinite(x)) throw new Error(`--${name} must be a number, got ${v}`);
     return x;
   };
+  const layout = values.layout ?? 'whole';
+  if (layout !== 'whole' && layout !== 'partitioned') throw new Error(`--layout must be whole or partitioned, got ${layout}`);
+  const partSize = num(values['part-size'], 'part-size');
+  if (partSize !== undefined && !(Number.isInteger(partSize) && partSize > 0)) throw new Error(`--part-size must be a positive integer, got ${values['part-size']}`);
   const defaults = DEFAULT_BASE_MODEL_OPTIONS;
   const opts = {
     ...defaults,
@@ -141,34 +149,43 @@ async function main(): Promise<void> {
       `${factors.placed} of ${nItems} products, the rest placed by their text); fold-in alpha0=${o.alpha0}, lambda=${o.lambda}, nu=${o.nu}`,
     trending: input.trendingDescription,
   });
-  const { manifest, files } = serializeModel(model, catalog.items, {
+  const meta = {
     version: `${input.name}-${created.toISOString().slice(0, 10).replaceAll('-', '')}-d${model.dim}`,
     createdAt: created.toISOString(),
     source: `${input.describe} ${training}`,
     fusion,
-  });
+  };
+  const built = layout === 'partitioned' ? serializePartitioned(model, catalog.items, meta, partSize) : serializeModel(model, catalog.items, meta);
+  const { manifest, files } = built;
   // Written so that a shop serving the folder never serves a half-written build: first the new
   // files (their names carry their hash, so the previous build's stay intact), then the manifest,
   // then the catalogue (each through a temporary name and a rename), and only then the previous
   // build's files go.
   mkdirSync(modelDir, { recursive: true });
-  let total = catalogBytes.length;
+  let total = layout === 'whole' ? catalogBytes.length : 0;
   let shardBytes = 0;
   for (const [path, bytes] of files) {
     if (path !== 'manifest.json') writeFileSync(join(modelDir, path), bytes);
     total += bytes.length;
-    if (path.startsWith('shard-')) {
+    if (/^(shard|part|dir)-/.test(path)) {
       shardBytes += bytes.length;
       continue;
     }
-    const entry = Object.values(manifest.files).find((f) => f.path === path);
+    const entry = 'files' in manifest ? Object.values(manifest.files).find((f) => f.path === path) : undefined;
     console.log(`  ${path.padEnd(34)} ${kb(bytes.length).padStart(10)}${entry ? `  ${entry.dtype} [${entry.shape}]` : ''}`);
   }
   replaceFile(join(modelDir, 'manifest.json'), files.get('manifest.json')!);
-  replaceFile(join(outDir, 'catalog.json'), catalogBytes);
+  // A partitioned model's catalogue is in its parts; a catalog.json of an earlier build stays for pages that name it.
+  if (layout === 'whole') replaceFile(join(outDir, 'catalog.json'), catalogBytes);
   for (const f of readdirSync(modelDir)) if (!files.has(f)) rmSync(join(modelDir, f));
-  console.log(`  ${manifest.shards.files.length} neighbour shards of ${manifest.shards.rowsPerShard} rows (${manifest.shards.indexDtype} ids, uint8 weights) ${kb(shardBytes).padStart(10)}`);
-  log(`wrote ${outDir}/catalog.json and ${modelDir}/ (manifest ${manifest.version}); total ${kb(total)}`);
+  if ('shards' in manifest) {
+    console.log(`  ${manifest.shards.files.length} neighbour shards of ${manifest.shards.rowsPerShard} rows (${manifest.shards.indexDtype} ids, uint8 weights) ${kb(shardBytes).padStart(10)}`);
+    log(`wrote ${outDir}/catalog.json and ${modelDir}/ (manifest ${manifest.version}); total ${kb(total)}`);
+  } else {
+    const { count, buckets } = manifest.partitions;
+    console.log(`  ${count} parts (about ${partSize ?? PART_SIZE} items each: entries, 4-bit embeddings, neighbour rows) and ${buckets} id directory buckets ${kb(shardBytes).padStart(10)}`);
+    log(`wrote ${modelDir}/ (partitioned, manifest ${manifest.version}); total ${kb(total)}`);
+  }
   console.log(`  timing: ${Object.entries(model.timing).map(([s, t]) => `${s} ${t.toFixed(1)} s`).join(', ')}`);
   const withoutHistory = model.popularity.reduce((n, p) => n + (p > 0 ? 0 : 1), 0);
   const report = {

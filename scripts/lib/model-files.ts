@@ -1,35 +1,50 @@
 import { endianness } from 'node:os';
 import type { BaseModel } from '../../src/core/base-model';
-import { encodeModel, type EncodedModel } from '../../src/core/model-codec';
+import { encodeModel, starterList, type EncodedModel, type ModelArrays } from '../../src/core/model-codec';
+import { clusterRows, encodePartitioned, PART_SIZE, type PartitionedBuild } from '../../src/core/partitions';
+import { dequantizeRows } from '../../src/core/quantize';
 import type { ModelParams } from '../../src/shared/model-manifest';
 import type { CatalogItem } from '../../src/shared/protocol';
 
 /** The files of a model as the engine fetches them: path (relative to the manifest) → bytes, `manifest.json` included. */
 export type SerializedModel = EncodedModel;
 
+type Meta = { version: string; createdAt: string; source: string; fusion: ModelParams['fusion'] };
+
+/** The arrays of a trained base model in the codec's terms; row i is `catalog[i]`. */
+function arraysOf(model: BaseModel, catalog: readonly CatalogItem[]): ModelArrays {
+  if (endianness() !== 'LE') throw new Error('model files are little-endian; this machine is not');
+  return {
+    n: model.nItems, d: model.dim, k: model.k, itemIds: catalog.map((it) => it.id),
+    embeddings: model.embeddings, embeddingBits: model.options.embeddingBits, embeddingScales: model.embeddingScales, gram: model.gram,
+    popularity: model.popularity, trending: model.trending,
+    coocIndex: model.cooc.index, coocWeight: model.cooc.weight, nextIndex: model.next.index, nextWeight: model.next.weight,
+  };
+}
+
+const paramsOf = (model: BaseModel, meta: Meta) => ({
+  version: meta.version, createdAt: meta.createdAt, source: meta.source,
+  params: { alpha0: model.options.alpha0, lambda: model.options.lambda, nu: model.options.nu, fusion: meta.fusion },
+});
+
 /**
  * Serialises a trained base model in the manifest format (see `src/core/model-codec.ts`). Used by
  * `build-model.ts` (written to disk) and by the evaluation (served from memory to the same engine
  * the worker runs). `catalog` supplies the manifest's starter list.
  */
-export function serializeModel(
-  model: BaseModel,
-  catalog: readonly CatalogItem[],
-  meta: { version: string; createdAt: string; source: string; fusion: ModelParams['fusion'] },
-): SerializedModel {
-  if (endianness() !== 'LE') throw new Error('model files are little-endian; this machine is not');
-  const o = model.options;
-  return encodeModel(
-    {
-      n: model.nItems, d: model.dim, k: model.k, itemIds: catalog.map((it) => it.id),
-      embeddings: model.embeddings, embeddingBits: o.embeddingBits, embeddingScales: model.embeddingScales, gram: model.gram,
-      popularity: model.popularity, trending: model.trending,
-      coocIndex: model.cooc.index, coocWeight: model.cooc.weight, nextIndex: model.next.index, nextWeight: model.next.weight,
-    },
-    { version: meta.version, createdAt: meta.createdAt, source: meta.source, params: { alpha0: o.alpha0, lambda: o.lambda, nu: o.nu, fusion: meta.fusion } },
-    catalog,
-    { order: 'id-hash' },
-  );
+export function serializeModel(model: BaseModel, catalog: readonly CatalogItem[], meta: Meta): SerializedModel {
+  return encodeModel(arraysOf(model, catalog), paramsOf(model, meta), catalog, { order: 'id-hash' });
+}
+
+/**
+ * The same model as parts of about `partSize` items (`src/core/partitions.ts`): for catalogues
+ * too big for every device to hold. Needs 4-bit embeddings.
+ */
+export function serializePartitioned(model: BaseModel, catalog: readonly CatalogItem[], meta: Meta, partSize = PART_SIZE): PartitionedBuild {
+  const a = arraysOf(model, catalog);
+  if (a.embeddingBits !== 4) throw new Error('a partitioned model carries 4-bit embeddings: build it with --embedding-bits 4');
+  const clustering = clusterRows(dequantizeRows(a.embeddings, a.embeddingScales, a.n, a.d), a.n, a.d, partSize, model.options.seed);
+  return encodePartitioned(a, catalog, paramsOf(model, meta), clustering, starterList(a, catalog));
 }
 
 /** How the model was trained, in one sentence for the manifest's `source`. */

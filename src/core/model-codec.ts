@@ -129,7 +129,7 @@ export function encodeModel(input: ModelArrays, meta: ModelMeta, catalog?: reado
  * The top trending items the catalogue holds (and does not mark unavailable), with their card
  * entries: one per product group, as every list shows them.
  */
-function starterList(a: ModelArrays, catalog: readonly CatalogItem[]): StarterList {
+export function starterList(a: ModelArrays, catalog: readonly CatalogItem[]): StarterList {
   const byId = new Map(catalog.map((it) => [it.id, it]));
   const rows = Array.from({ length: a.n }, (_, r) => r).sort((x, y) => a.trending[y] - a.trending[x] || a.popularity[y] - a.popularity[x] || x - y);
   const items: CatalogItem[] = [];

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateCatalog } from '../../src/shared/catalog';
-import { validateManifest } from '../../src/shared/model-manifest';
+import { validateManifest, validatePartitionedManifest } from '../../src/shared/model-manifest';
+import { IDBFactory } from 'fake-indexeddb';
+import 'fake-indexeddb/auto';
+import { createEngine } from '../../src/engine/engine';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const SHOP = join(ROOT, 'public/examples/shop');
@@ -67,5 +70,49 @@ describe('npm run build:model with a shop\'s files', () => {
     const r = build(['--products', file('products.csv', 'Title,Variant Price\nMug,3.00\n'), '--events', file('events.csv', EVENTS), '--currency', 'EUR']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/products\.csv:1: no "Handle" column/);
+  });
+});
+
+describe('npm run build:model --layout partitioned (issue 16)', () => {
+  it("builds the example shop in parts that the engine runs on: no catalogue file, For you from the shopper's parts", async () => {
+    const r = build(['--products', join(SHOP, 'feed.tsv'), '--events', join(SHOP, 'events.csv'), '--dim', '8', '--epochs', '2', '--layout', 'partitioned', '--part-size', '15']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readdirSync(r.out)).toEqual(['model']);
+    const manifest = validatePartitionedManifest(JSON.parse(readFileSync(join(r.out, 'model/manifest.json'), 'utf8')));
+    const feedRows = readFileSync(join(SHOP, 'feed.tsv'), 'utf8').trim().split('\n').length - 1;
+    expect(manifest.itemCount).toBe(feedRows);
+    expect(manifest.partitions.count).toBeGreaterThan(2);
+    expect(manifest.starter?.items.length).toBeGreaterThan(0);
+
+    const requested: string[] = [];
+    const fetchBytes = async (url: string) => {
+      requested.push(url);
+      const b = readFileSync(join(r.out, new URL(url).pathname));
+      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+    };
+    (globalThis as unknown as { indexedDB: unknown }).indexedDB = new IDBFactory();
+    const engine = createEngine({ fetchBytes, baseUrl: 'http://shop.test/', dbName: 'partitioned-build' });
+    await engine.init({ catalogUrl: 'catalog.json', modelUrl: 'model/manifest.json' });
+    const first = manifest.starter!.items[0];
+    await engine.recordEvent({ type: 'view', itemId: first.id });
+    await engine.whenIdle();
+    const list = await engine.recommend({ surface: 'for-you', k: 5 });
+    expect(engine.status().errors).toEqual([]);
+    expect(list.personal).toBe(true);
+    expect(list.items.length).toBeGreaterThan(0);
+    // Cards carry the feed's images and prices, from the parts.
+    expect(list.items.every((it) => it.price?.currency === 'USD')).toBe(true);
+    expect(requested.some((u) => u.endsWith('catalog.json'))).toBe(false);
+  });
+
+  it('refuses 8-bit embeddings and an unknown layout with a clear error', () => {
+    const args = ['--products', join(SHOP, 'feed.tsv'), '--events', join(SHOP, 'events.csv'), '--dim', '8', '--epochs', '1'];
+    const eight = build([...args, '--layout', 'partitioned', '--embedding-bits', '8']);
+    expect(eight.status).toBe(1);
+    expect(eight.stderr).toMatch(/4-bit embeddings/);
+    const bogus = build([...args, '--layout', 'sharded']);
+    expect(bogus.status).toBe(1);
+    expect(bogus.stderr).toMatch(/--layout must be whole or partitioned/);
   });
 });
