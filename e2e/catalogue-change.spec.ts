@@ -70,7 +70,7 @@ test.beforeAll(() => {
   writeFileSync(feed, `${[HEADER, ...rows].join('\n')}\n`);
   execFileSync(
     process.execPath,
-    ['node_modules/tsx/dist/cli.mjs', 'scripts/build-model.ts', '--products', feed, '--events', join(PUBLISHED, 'events.csv'), '--out', second, '--dim', '16'],
+    ['node_modules/tsx/dist/cli.mjs', 'scripts/build-model.ts', '--products', feed, '--events', join(PUBLISHED, 'events.csv'), '--out', second, '--dim', '16', '--sequence-epochs', '0'],
     { cwd: ROOT, stdio: 'pipe' },
   );
 });

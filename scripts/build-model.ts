@@ -7,6 +7,7 @@
  *     [--currency EUR] [--events-format csv|jsonl] [--events-shopper-column C] [--events-item-column C] [--events-time-column C] [--events-type-column C]
  *     [--default-type purchase] [--trending-days 14] [--report FILE.json]
  *   model options: [--dim 64] [--epochs 10] [--alpha0 0.03] [--lambda 0.003] [--nu 1] [--k 20] [--seed 42] [--cg-steps 3] [--embedding-bits 8|4]
+ *     [--sequence-epochs 2] (passes of the sequence model's training, src/core/sequence-model.ts; 0: none)
  *   item factors trained on Spark (a shop): [--factors DIR] — DIR as `itemFactors.write.json` writes it, plus DIR/item-ids.json
  *     (the StringIndexer labels); iALS is skipped (and --dim, --epochs, --seed, --cg-steps with it), everything else is
  *     computed from the events as usual. The export and the layout: src/core/spark-factors.ts.
@@ -30,7 +31,7 @@ import { EVENT_TYPES, recentTrending, timedSequences } from '../src/core/shop-ev
 import { validateCatalog, type CatalogFile } from '../src/shared/catalog';
 import { DEFAULT_FUSION, type FusionWeights } from '../src/shared/model-manifest';
 import type { CatalogItem } from '../src/shared/protocol';
-import { describeTraining, embeddingBits, serializeModel, serializePartitioned } from './lib/model-files';
+import { DEFAULT_SEQUENCE_EPOCHS, describeTraining, embeddingBits, serializeModel, serializePartitioned, trainSequence } from './lib/model-files';
 import { PART_SIZE } from '../src/core/partitions';
 import { productIndex, readShop, SHOP_OPTIONS, shopFilesFromArgs } from './lib/shop-input';
 import { readSparkFactors } from './lib/spark-factors-input';
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
       dim: { type: 'string' }, epochs: { type: 'string' }, alpha0: { type: 'string' }, lambda: { type: 'string' },
       nu: { type: 'string' }, k: { type: 'string' }, seed: { type: 'string' }, 'cg-steps': { type: 'string' }, 'embedding-bits': { type: 'string' },
       'fusion-from': { type: 'string' }, factors: { type: 'string' }, layout: { type: 'string' }, 'part-size': { type: 'string' },
+      'sequence-epochs': { type: 'string' },
     },
   });
   const shop = values.products !== undefined || values.events !== undefined;
@@ -155,7 +157,10 @@ async function main(): Promise<void> {
     source: `${input.describe} ${training}`,
     fusion,
   };
-  const built = layout === 'partitioned' ? serializePartitioned(model, catalog.items, meta, partSize) : serializeModel(model, catalog.items, meta);
+  // The sequence model (issue 17) on every shopper's sequence; not in a partitioned model yet.
+  const sequenceEpochs = num(values['sequence-epochs'], 'sequence-epochs') ?? DEFAULT_SEQUENCE_EPOCHS;
+  const sequence = layout === 'whole' ? await trainSequence(model, input.sequences, sequenceEpochs, log) : undefined;
+  const built = layout === 'partitioned' ? serializePartitioned(model, catalog.items, meta, partSize) : serializeModel(model, catalog.items, meta, sequence);
   const { manifest, files } = built;
   // Written so that a shop serving the folder never serves a half-written build: first the new
   // files (their names carry their hash, so the previous build's stay intact), then the manifest,

@@ -2,7 +2,7 @@
  * Offline evaluation (docs/evaluation-protocol.md) with the shipping engine:
  *
  *   npm run eval -- --data DIR [--cold] [--out FILE.json] [--backend wasm|cpu] [--tune-users 1500]
- *                   [--max-test-users N] [--dim 64] [--epochs 10] [--embedding-bits 8|4]
+ *                   [--max-test-users N] [--dim 64] [--epochs 10] [--embedding-bits 8|4] [--sequence-epochs 2]
  *
  *   npm run eval -- --products FEED --events FILE [--cold] [--text full|title] [--out FILE.json]
  *     (a shop's own data, split by time: see build-model.ts for the formats; --text title places new
@@ -21,7 +21,7 @@ import { evaluate, evaluateSplit, type EvalReport } from './lib/evaluate';
 import { readShop, SHOP_OPTIONS, shopFilesFromArgs } from './lib/shop-input';
 import { EventsError, timedSequences, timeSplit, timeSplitFingerprints } from '../src/core/shop-events';
 import { FeedError } from '../src/core/product-feed';
-import { embeddingBits } from './lib/model-files';
+import { DEFAULT_SEQUENCE_EPOCHS, embeddingBits } from './lib/model-files';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       ...SHOP_OPTIONS, text: { type: 'string', default: 'full' },
       backend: { type: 'string', default: 'wasm' }, 'tune-users': { type: 'string', default: '1500' },
       'max-test-users': { type: 'string', default: '0' }, dim: { type: 'string' }, epochs: { type: 'string' }, 'embedding-bits': { type: 'string' },
+      'sequence-epochs': { type: 'string' },
     },
   });
   const shop = values.products !== undefined && values.events !== undefined;
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     backend: values.backend as BackendName,
     tuneUsers: Number(values['tune-users']),
     maxTestUsers: Number(values['max-test-users']),
+    sequenceEpochs: values['sequence-epochs'] === undefined ? DEFAULT_SEQUENCE_EPOCHS : Number(values['sequence-epochs']),
     model,
     log: (line: string) => console.log(line),
   };
@@ -97,6 +99,12 @@ async function main(): Promise<void> {
   console.log('| --- | --- | --- | --- | --- |');
   for (const [name, r] of [['Shelfwise', m] as const, ...Object.entries(report.references)]) {
     console.log(`| ${name} | ${r['hr@10'].toFixed(4)} | ${r['ndcg@10'].toFixed(4)} | ${r['hr@20'].toFixed(4)} | ${r['mrr@100'].toFixed(4)} |`);
+  }
+  if (report.ablation) {
+    console.log('');
+    console.log(`| ablation, ${report.validation?.users} validation users (fused scores only) | HR@10 | NDCG@10 |`);
+    console.log('| --- | --- | --- |');
+    for (const [name, r] of Object.entries(report.ablation)) console.log(`| ${name} | ${r['hr@10'].toFixed(4)} | ${r['ndcg@10'].toFixed(4)} |`);
   }
   console.log(`split: test_users_sha256 ${report.split.test_users_sha256}`);
   if (values.out) {

@@ -19,7 +19,8 @@ import { chooseBackend } from '../../src/model/backend';
 import { TfCfModel } from '../../src/model/cf-model';
 import { loadBaseModel, sha256Hex, type BaseModel } from '../../src/model/load-model';
 import { validateCatalog } from '../../src/shared/catalog';
-import { MODEL_FILE_KEYS } from '../../src/shared/model-manifest';
+import { MODEL_FILE_KEYS, sequenceLength } from '../../src/shared/model-manifest';
+import { encodeSequence, SEQ_LEN, unpackSequence } from '../../src/core/sequence-model';
 import type { BackendName, ShopperEvent } from '../../src/shared/protocol';
 import { openEventLog } from '../../src/store/event-log';
 
@@ -90,6 +91,30 @@ const api = {
     const model = foldModel;
     const h = history(events, m.n);
     return time(repeats, () => model.foldIn(h.rows, h.weights), budgetMs);
+  },
+
+  /**
+   * The sequence model after an event (issue 17): its forward pass over the last 10 items (plain
+   * JS), the catalogue scored against its query on the backend, the item bias added, the top 10.
+   * Random weights of the shipped shape: the time does not depend on their values.
+   */
+  async timeSequence(repeats: number, budgetMs: number): Promise<number[]> {
+    const m = await demoModel();
+    foldModel ??= new TfCfModel(m.embeddings, m.n, m.d, m.gram, m.manifest.params);
+    const model = foldModel;
+    const random = (len: number, scale: number) => Float32Array.from({ length: len }, () => (rng.next() * 2 - 1) * scale);
+    const flat = random(sequenceLength(m.d, SEQ_LEN, m.n), 0.1);
+    flat[0] = 1;
+    const w = unpackSequence(flat, m.d, SEQ_LEN, m.n);
+    const ctx = Array.from({ length: SEQ_LEN }, () => {
+      const r = Math.floor(rng.next() * m.n);
+      return m.embeddings.subarray(r * m.d, (r + 1) * m.d);
+    });
+    return time(repeats, async () => {
+      const scores = await model.scoreAll(encodeSequence(w, ctx).z);
+      for (let i = 0; i < scores.length; i++) scores[i] += w.itemBias[i];
+      return topK(scores, 10);
+    }, budgetMs);
   },
 
   /**

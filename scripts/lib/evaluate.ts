@@ -7,14 +7,15 @@
 import { DEFAULT_BASE_MODEL_OPTIONS, trainBaseModel, type BaseModel, type BaseModelOptions } from '../../src/core/base-model';
 import { buildSequences, parseDataset, splitFingerprints, splitSequences, type DatasetSplit } from '../../src/core/dataset';
 import { groupsByTitle } from '../../src/core/title-groups';
-import { DEFAULT_FUSION, type FusionWeights } from '../../src/shared/model-manifest';
+import { DEFAULT_FUSION, SIGNAL_NAMES, type FusionWeights } from '../../src/shared/model-manifest';
 import { MetricsMean, quantile, rankOfTarget, round4, type RankingMetrics } from '../../src/core/metrics';
-import { tuneFusionWeights, tuningCase, type TuningCase } from '../../src/core/tune-fusion';
+import { evaluateWeights, tuneFusionWeights, tuningCase, type TuningCase } from '../../src/core/tune-fusion';
 import { createEngine, DIVERSITY_LAMBDA, type Engine } from '../../src/engine/engine';
 import type { CatalogFile } from '../../src/shared/catalog';
 import type { BackendName, CatalogItem, ShopperEventInput } from '../../src/shared/protocol';
 import { MemoryEventLog } from '../../src/store/event-log';
-import { describeTraining, serializeModel } from './model-files';
+import { DEFAULT_SEQUENCE_EPOCHS, describeTraining, serializeModel, trainSequence } from './model-files';
+import type { SequenceWeights } from '../../src/core/sequence-model';
 import { NODE_WASM_DIR } from './node-wasm';
 
 export interface EvalOptions {
@@ -25,8 +26,11 @@ export interface EvalOptions {
   /** Evaluate only the first N test users (for quick runs and tests); 0 = all. */
   maxTestUsers: number;
   model: Partial<Omit<BaseModelOptions, 'onProgress'>>;
+  /** Passes of the sequence model's training over the training split (0: none; `DEFAULT_SEQUENCE_EPOCHS` by default). */
+  sequenceEpochs?: number;
   log: (line: string) => void;
 }
+
 
 export interface EvalReport {
   dataset: string;
@@ -39,7 +43,12 @@ export interface EvalReport {
   metrics: RankingMetrics & { 'cold_hr@10'?: number; cold_users?: number; 'product_hr@10'?: number; 'product_ndcg@10'?: number };
   validation?: RankingMetrics & { users: number };
   split: { test_users_sha256: string; val_users_sha256: string; train_users: number; items: number };
-  config: { model: Omit<BaseModelOptions, 'onProgress'>; fusion: FusionWeights; event_type: string; tuned: boolean };
+  config: { model: Omit<BaseModelOptions, 'onProgress'>; fusion: FusionWeights; event_type: string; tuned: boolean; sequence_model: boolean };
+  /**
+   * What each signal is worth, on the validation users the weights were tuned on (fused scores
+   * only: no rules, groups or diversity): all signals, each removed in turn, and each alone.
+   */
+  ablation?: Record<string, RankingMetrics>;
   /** Simple central recommenders on the same test shoppers (`referenceMetrics`). */
   references: Record<string, RankingMetrics>;
   /** MMR diversity: its cost in HR@10 on validation users, and what it buys on the test lists. */
@@ -58,7 +67,7 @@ export interface EvalReport {
   };
   /** Cold start: HR@10 of the next item from a test user's first 1, 2, 3 events. */
   cold_start_curve: Record<'1' | '2' | '3', { 'hr@10': number; users: number }>;
-  timing: { base_training_s: number; tuning_s: number; fold_in_and_score_ms: { p50: number; p95: number; mean: number } };
+  timing: { base_training_s: number; sequence_training_s: number; tuning_s: number; fold_in_and_score_ms: { p50: number; p95: number; mean: number } };
   backend: string;
 }
 
@@ -111,16 +120,20 @@ export async function evaluateSplit(input: EvalInput, opts: EvalOptions): Promis
   const model = trainBaseModel(split.train, nItems, { ...modelOptions, onProgress: (stage, detail) => opts.log(`  train ${stage}: ${detail}`) }, input.texts);
   if (input.trending) model.trending = input.trending;
   const trainingSeconds = (performance.now() - t0) / 1000;
+  const t2 = performance.now();
+  const sequence = await trainSequence(model, split.train, opts.sequenceEpochs ?? DEFAULT_SEQUENCE_EPOCHS, opts.log);
+  const sequenceSeconds = (performance.now() - t2) / 1000;
 
   const ids = input.items.map((it) => it.id);
   const catalog: CatalogFile = { format: 'shelfwise-catalog', version: 1, items: input.items };
-  const engine = await startEngine(catalog, model, opts.backend);
+  const engine = await startEngine(catalog, model, opts.backend, sequence);
   const backend = engine.status().backend ?? 'js';
   const events = (seq: ArrayLike<number>): ShopperEventInput[] => Array.from(seq, (i) => ({ type: EVENT_TYPE, itemId: ids[i] }));
 
   // Tuning on validation users only.
   let fusion = { ...DEFAULT_FUSION };
   let validation: EvalReport['validation'];
+  let ablation: EvalReport['ablation'];
   const t1 = performance.now();
   if (opts.tuneUsers > 0 && split.val.users.length > 0) {
     const cases: TuningCase[] = [];
@@ -132,6 +145,7 @@ export async function evaluateSplit(input: EvalInput, opts: EvalOptions): Promis
     const tuned = tuneFusionWeights(cases, fusion);
     fusion = tuned.weights;
     validation = { ...tuned.metrics, users: n };
+    ablation = ablate(cases, fusion);
     opts.log(`  tuned fusion on ${n} validation users (${tuned.trials} trials): ${JSON.stringify(fusion)} → val HR@10 ${tuned.metrics['hr@10']}`);
   }
   const tuningSeconds = (performance.now() - t1) / 1000;
@@ -211,7 +225,8 @@ export async function evaluateSplit(input: EvalInput, opts: EvalOptions): Promis
     metrics,
     validation,
     split: { ...input.fingerprints, train_users: split.trainUsers.length, items: nItems },
-    config: { model: modelOptions, fusion, event_type: EVENT_TYPE, tuned: validation !== undefined },
+    config: { model: modelOptions, fusion, event_type: EVENT_TYPE, tuned: validation !== undefined, sequence_model: sequence !== undefined },
+    ...(ablation ? { ablation } : {}),
     diversity: {
       lambda: DIVERSITY_LAMBDA,
       'val_hr@10_undiversified': valPlain.mean()['hr@10'],
@@ -226,11 +241,23 @@ export async function evaluateSplit(input: EvalInput, opts: EvalOptions): Promis
     references,
     timing: {
       base_training_s: round4(trainingSeconds),
+      sequence_training_s: round4(sequenceSeconds),
       tuning_s: round4(tuningSeconds),
       fold_in_and_score_ms: { p50: round4(quantile(times, 0.5)), p95: round4(quantile(times, 0.95)), mean: round4(times.reduce((a, b) => a + b, 0) / Math.max(times.length, 1)) },
     },
     backend,
   };
+}
+
+/** The tuned fusion on the tuning cases: as tuned, without each signal, and each signal alone. */
+function ablate(cases: TuningCase[], fusion: FusionWeights): Record<string, RankingMetrics> {
+  const present = SIGNAL_NAMES.filter((name) => fusion[name] !== 0 && cases.some((c) => c.z[name] !== undefined));
+  const out: Record<string, RankingMetrics> = { all: evaluateWeights(cases, fusion) };
+  for (const name of present) out[`without ${name}`] = evaluateWeights(cases, { ...fusion, [name]: 0 });
+  for (const name of present) {
+    out[`${name} alone`] = evaluateWeights(cases, Object.fromEntries(SIGNAL_NAMES.map((s) => [s, s === name ? 1 : 0])) as FusionWeights);
+  }
+  return out;
 }
 
 /**
@@ -269,11 +296,11 @@ function productMatcher(items: readonly CatalogItem[]): (i: number, target: numb
 }
 
 /** An Engine over an in-memory catalogue and model, with an in-memory log: nothing persists. */
-async function startEngine(catalog: CatalogFile, model: ReturnType<typeof trainBaseModel>, backend: BackendName): Promise<Engine> {
+async function startEngine(catalog: CatalogFile, model: ReturnType<typeof trainBaseModel>, backend: BackendName, sequence?: SequenceWeights): Promise<Engine> {
   const base = 'memory://eval/';
   const { files } = serializeModel(model, catalog.items, {
     version: 'eval', createdAt: new Date(0).toISOString(), source: 'offline evaluation', fusion: DEFAULT_FUSION,
-  });
+  }, sequence);
   const served = new Map<string, Uint8Array>([[`${base}catalog.json`, new TextEncoder().encode(JSON.stringify(catalog))]]);
   for (const [path, bytes] of files) served.set(`${base}model/${path}`, bytes);
   const engine = createEngine({

@@ -4,11 +4,12 @@
  * decodes. See `src/shared/model-manifest.ts` for the layout.
  */
 import {
-  anchorCardsPath, bucketOfId, shardByteLength, validateManifest,
+  anchorCardsPath, bucketOfId, sequenceLength, shardByteLength, validateManifest,
   type AnchorCards, type DType, type ModelFileEntry, type ModelFiles, type ModelManifest, type ModelParams, type ModelShards, type StarterList,
 } from '../shared/model-manifest';
 import type { CatalogItem } from '../shared/protocol';
 import { floatToHalf, packInt4 } from './quantize';
+import { packSequence, type SequenceWeights } from './sequence-model';
 import { sha256Hex } from './sha256';
 
 /** The arrays a model is made of (n items, d dims, k neighbours per row, -1 = no neighbour). */
@@ -28,6 +29,8 @@ export interface ModelArrays {
   coocWeight: Float32Array;
   nextIndex: Int32Array;
   nextWeight: Float32Array;
+  /** Optional: the sequence model (its `itemBias` per row like the arrays above). */
+  sequence?: SequenceWeights;
 }
 
 export interface ModelMeta {
@@ -119,6 +122,13 @@ export function encodeModel(input: ModelArrays, meta: ModelMeta, catalog?: reado
     itemCount: a.n, dim: a.d, neighbours: a.k, params: meta.params,
     ...(catalog ? { starter: starterList(a, catalog) } : {}),
     files: entries, shards,
+    // float16: half the bytes (~92 kB for the demo), and a phone's first session stays in its budget.
+    ...(a.sequence ? {
+      sequence: {
+        file: entry('sequence', new Uint8Array(Uint16Array.from(packSequence(a.sequence), floatToHalf).buffer), 'float16', [sequenceLength(a.d, a.sequence.L, a.n)]),
+        context: a.sequence.L,
+      },
+    } : {}),
   };
   validateManifest(JSON.parse(JSON.stringify(manifest)));
   files.set('manifest.json', new TextEncoder().encode(JSON.stringify(manifest) + '\n'));
@@ -212,6 +222,7 @@ function permuteRows(a: ModelArrays, order: readonly number[]): ModelArrays {
     popularity: perRow(a.popularity, 1), trending: perRow(a.trending, 1),
     coocIndex: perRow(a.coocIndex, k, renumber), coocWeight: perRow(a.coocWeight, k),
     nextIndex: perRow(a.nextIndex, k, renumber), nextWeight: perRow(a.nextWeight, k),
+    ...(a.sequence ? { sequence: { ...a.sequence, itemBias: perRow(a.sequence.itemBias, 1) } } : {}),
   };
 }
 

@@ -26,6 +26,7 @@ import { interestProfile, titleWordStats, type InterestCatalog, type ShopperInte
 import { defaultMerchantConfig, validateMerchantConfig, type ResolvedMerchantConfig } from '../shared/merchant-config';
 import type { ActiveExperiment, OutcomeSummary } from '../shared/protocol';
 import { mulberry32 } from '../core/random';
+import { encodeSequence, type SequenceWeights } from '../core/sequence-model';
 import { cryptoRandom, ExperimentRunner } from './experiments';
 
 export interface EngineOptions {
@@ -139,6 +140,8 @@ export class Engine {
   private random: () => number;
   /** The model's parts arrive by need (see `ModelLoader`). */
   private loader?: ModelLoader;
+  /** The sequence model (issue 17), once fetched after the embeddings. */
+  private sequence?: SequenceWeights;
   /** A partitioned model's parts on this device (issue 16); undefined for a whole model. */
   private parts?: WorkingSet;
   /** A partitioned model's Trending: its manifest's starter list (the catalogue is never whole here). */
@@ -903,12 +906,27 @@ export class Engine {
       async () => {
         if (this.cf) return;
         this.cf = this.scorerFor(model);
+        // The sequence model after the embeddings it reads (Node and the evaluation: before the first list).
+        const sequence = this.loadSequence(loader);
+        if (!this.config?.deferBackend) await sequence;
         // A named backend (`?backend=`: QA, development) runs without waiting for the page.
         if (!this.config?.deferBackend || this.config.backend || this.backendWanted) this.startLearningBackend();
         this.scheduleLearning();
         await this.learning;
       },
       (err: unknown) => this.reportError(`Model embeddings unavailable, personal lists use the neighbour and text signals: ${message(err)}`),
+    ));
+  }
+
+  /** Fetches the sequence model, if the manifest has one; learning runs again with it. */
+  private loadSequence(loader: ModelLoader): Promise<void> {
+    return this.track(loader.loadSequence().then(
+      (weights) => {
+        if (!weights) return;
+        this.sequence = weights;
+        if (this.events.length > 0) this.scheduleLearning();
+      },
+      (err: unknown) => this.reportError(`Sequence model unavailable, lists go on without it: ${message(err)}`),
     ));
   }
 
@@ -1092,13 +1110,35 @@ export class Engine {
 
   private async forYouSignals(cat: CatalogModel, cf: CfScorer | undefined, history: ShopperHistory, userVector: Float32Array | undefined, weights: FusionWeights) {
     // The item just seen says most about what comes next: its own CF neighbourhood is a signal.
-    // Both products are dispatched before either is read back.
+    // The products (shopper, last item, sequence query) are dispatched before any is read back.
     const lastRow = history.items.length > 0 ? cat.rowOf[history.items[0]] : -1;
-    const [user, last] = await Promise.all([
+    const query = cf && weights.sequence !== 0 ? this.sequenceQuery(cat, history) : undefined;
+    const [user, last, next] = await Promise.all([
       cf && userVector ? cf.scoreAll(userVector) : undefined,
       cf && lastRow >= 0 && weights.lastItem !== 0 ? cf.scoreAll(embeddingOf(cat, lastRow)) : undefined,
+      query && cf?.scoreAll(query.z),
     ]);
-    return forYouSignals(cat, history, user, last, weights);
+    let sequence: { scores: Float32Array; source: number } | undefined;
+    if (query && next) {
+      const bias = this.sequence!.itemBias;
+      for (let r = 0; r < next.length; r++) next[r] += bias[r];
+      sequence = { scores: next, source: query.source };
+    }
+    return forYouSignals(cat, history, user, last, weights, sequence);
+  }
+
+  /**
+   * The sequence model's query for the shopper's last items (oldest first), and the item its
+   * attention weighed most; undefined without the model (or on a partitioned model's working set,
+   * whose rows are not the model's).
+   */
+  private sequenceQuery(cat: CatalogModel, history: ShopperHistory): { z: Float32Array; source: number } | undefined {
+    const w = this.sequence;
+    if (!w || this.parts || !cat.model?.hasEmbeddings) return undefined;
+    const items = Array.from(history.items.subarray(0, w.L)).reverse().filter((i) => cat.rowOf[i] >= 0);
+    if (items.length === 0) return undefined;
+    const { z, attention } = encodeSequence(w, items.map((i) => embeddingOf(cat, cat.rowOf[i])));
+    return { z, source: items[attention.indexOf(Math.max(...attention))] };
   }
 
   /**
@@ -1145,7 +1185,7 @@ export class Engine {
   private fusionWeights(): FusionWeights {
     const base = this.cat?.model?.manifest.params.fusion;
     // Without a model only content can rank, whatever a variant says.
-    return base ? this.experiments.fusionWeights(base) : { cf: 0, lastItem: 0, next: 0, cooc: 0, content: 1, popularity: 0 };
+    return base ? this.experiments.fusionWeights(base) : { cf: 0, lastItem: 0, next: 0, cooc: 0, content: 1, popularity: 0, sequence: 0 };
   }
 
   /** Something failed: said in the console and kept in the status for the page to show. */

@@ -228,6 +228,8 @@ export interface ExplainContext {
   spreads: Partial<Record<'cooc' | 'next', SpreadResult>>;
   /** The search query that drove the content signal, if it was the only content source. */
   query?: string;
+  /** The context item the sequence model's attention weighed most (catalogue position). */
+  sequenceSource?: number;
 }
 
 /** How a list is cut from its scores: the merchant's rules and the diversity strength. */
@@ -361,6 +363,11 @@ function explain(cat: CatalogModel, i: number, signal: SignalName, ctx: ExplainC
       if (src) return { kind: 'viewed', text: `Because you viewed ${src.title}`, sourceItemId: src.id };
       break;
     }
+    case 'sequence': {
+      const src = named(ctx.sequenceSource ?? -1);
+      if (src) return { kind: 'viewed', text: `Often next for shoppers who viewed what you did, ${src.title} most of all`, sourceItemId: src.id };
+      break;
+    }
     case 'popularity':
       break;
   }
@@ -385,7 +392,7 @@ const NEXT_DECAY = 0.5;
 
 function signalList(
   cat: CatalogModel,
-  parts: { content: Float32Array; next: SpreadResult; cooc: SpreadResult; cf?: Float32Array; lastItem?: Float32Array },
+  parts: { content: Float32Array; next: SpreadResult; cooc: SpreadResult; cf?: Float32Array; lastItem?: Float32Array; sequence?: Float32Array },
   weights: FusionWeights,
 ): Signal[] {
   const signals: Signal[] = [
@@ -397,13 +404,15 @@ function signalList(
   // seen get CF scores from their text proxies here.
   if (parts.cf) signals.push({ name: 'cf', weight: weights.cf, scores: cat.withProxies(cat.fromRows(parts.cf)) });
   if (parts.lastItem) signals.push({ name: 'lastItem', weight: weights.lastItem, scores: cat.withProxies(cat.fromRows(parts.lastItem)) });
+  if (parts.sequence) signals.push({ name: 'sequence', weight: weights.sequence, scores: cat.withProxies(cat.fromRows(parts.sequence)) });
   if (cat.popularity) signals.push({ name: 'popularity', weight: weights.popularity, scores: cat.popularity });
   return signals;
 }
 
 /**
  * The signals of a personal list, for the "for-you" surface. `cfScores` and `lastItemScores` are
- * per model row: V·u for the shopper vector, and V·v for the newest history item.
+ * per model row: V·u for the shopper vector, and V·v for the newest history item; `sequence`: the
+ * sequence model's scores per model row and the context item it weighed most.
  */
 export function forYouSignals(
   cat: CatalogModel,
@@ -411,6 +420,7 @@ export function forYouSignals(
   cfScores: Float32Array | undefined,
   lastItemScores: Float32Array | undefined,
   weights: FusionWeights,
+  sequence?: { scores: Float32Array; source: number },
 ): { signals: Signal[]; ctx: ExplainContext } {
   const lastN = Math.min(history.items.length, NEXT_ITEMS);
   const next = cat.spread('next', history.items.subarray(0, lastN), Float32Array.from({ length: lastN }, (_, j) => Math.pow(NEXT_DECAY, j)));
@@ -421,8 +431,8 @@ export function forYouSignals(
   const content = cat.content.scoreAll(ContentIndex.combine(parts));
   const query = history.items.length === 0 ? history.queries[0] : undefined;
   return {
-    signals: signalList(cat, { content, next, cooc, cf: cfScores, lastItem: lastItemScores }, weights),
-    ctx: { sources: history.items, spreads: { next, cooc }, query },
+    signals: signalList(cat, { content, next, cooc, cf: cfScores, lastItem: lastItemScores, sequence: sequence?.scores }, weights),
+    ctx: { sources: history.items, spreads: { next, cooc }, query, sequenceSource: sequence?.source },
   };
 }
 
@@ -430,7 +440,7 @@ export function forYouSignals(
  * "Bought together" is about co-purchase (complements, accessories): co-occurrence leads and
  * look-alike text is left out; "because you viewed" is about likeness (the model's weights).
  */
-const BOUGHT_TOGETHER: FusionWeights = { cf: 0.2, lastItem: 0, next: 0.5, cooc: 1, content: 0, popularity: 0.05 };
+const BOUGHT_TOGETHER: FusionWeights = { cf: 0.2, lastItem: 0, next: 0.5, cooc: 1, content: 0, popularity: 0.05, sequence: 0 };
 
 /**
  * An item-anchored list ("because you viewed", "bought together"): the anchors' signals fused and

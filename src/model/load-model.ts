@@ -1,5 +1,6 @@
 import { decodeShard, type NeighbourTables } from '../core/model-codec';
 import { halfToFloat, unpackInt4 } from '../core/quantize';
+import { unpackSequence, type SequenceWeights } from '../core/sequence-model';
 import { validateCatalog } from '../shared/catalog';
 import {
   anchorCardsPath, bucketOfId, ModelError, validateManifest,
@@ -86,6 +87,7 @@ export class ModelLoader {
   /** A shard's verified bytes, fetched once whether a product page's anchor or a list asked first. */
   private shardBytes = new Map<number, Promise<ArrayBuffer>>();
   private embeddingsLoad?: Promise<void>;
+  private sequenceLoad?: Promise<SequenceWeights | undefined>;
 
   private constructor(readonly manifestUrl: string, readonly manifest: ModelManifest, private readonly fetchBytes: FetchBytes) {}
 
@@ -104,7 +106,8 @@ export class ModelLoader {
     const shards = this.manifest.shards.files;
     const cards = this.manifest.shards.cards;
     const cardPaths = cards ? [cards.index.path, ...Array.from({ length: cards.groups }, (_, g) => anchorCardsPath(g, cards.index.sha256))] : [];
-    const paths = [...Object.values(this.manifest.files).map((f) => f.path), ...shards.map((f) => f.path), ...cardPaths];
+    const sequence = this.manifest.sequence ? [this.manifest.sequence.file.path] : [];
+    const paths = [...Object.values(this.manifest.files).map((f) => f.path), ...shards.map((f) => f.path), ...cardPaths, ...sequence];
     return paths.map((p) => new URL(p, this.manifestUrl).href);
   }
 
@@ -154,6 +157,23 @@ export class ModelLoader {
       model.hasEmbeddings = true;
     })();
     return this.embeddingsLoad;
+  }
+
+  /** The sequence model, if the manifest lists one (once; later calls share the first). */
+  loadSequence(): Promise<SequenceWeights | undefined> {
+    const entry = this.manifest.sequence;
+    if (!entry) return Promise.resolve(undefined);
+    this.sequenceLoad ??= this.verified(entry.file.path, entry.file.sha256, 'file "sequence"').then((bytes) => {
+      const { dim, itemCount } = this.manifest;
+      const half = entry.file.dtype === 'float16';
+      if (bytes.byteLength % (half ? 2 : 4) !== 0) throw new ModelError(`model file "sequence" has ${bytes.byteLength} bytes, not whole ${entry.file.dtype} values`);
+      try {
+        return unpackSequence(half ? Float32Array.from(new Uint16Array(bytes), halfToFloat) : new Float32Array(bytes), dim, entry.context, itemCount);
+      } catch (err) {
+        throw new ModelError(`model file "sequence": ${message(err)}`);
+      }
+    });
+    return this.sequenceLoad;
   }
 
   /**

@@ -116,13 +116,13 @@ export interface StarterList {
 }
 
 /** The signals a recommendation fuses (see `src/core/fusion.ts`). */
-export type SignalName = 'cf' | 'lastItem' | 'next' | 'cooc' | 'content' | 'popularity';
-export const SIGNAL_NAMES: readonly SignalName[] = ['cf', 'lastItem', 'next', 'cooc', 'content', 'popularity'];
+export type SignalName = 'cf' | 'lastItem' | 'next' | 'cooc' | 'content' | 'popularity' | 'sequence';
+export const SIGNAL_NAMES: readonly SignalName[] = ['cf', 'lastItem', 'next', 'cooc', 'content', 'popularity', 'sequence'];
 /** Weight of each z-normalised signal in the fused score. */
 export type FusionWeights = Record<SignalName, number>;
 
 /** Weights a model starts from before tuning (build-model and the evaluation tune them). */
-export const DEFAULT_FUSION: FusionWeights = { cf: 1, lastItem: 0.5, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1 };
+export const DEFAULT_FUSION: FusionWeights = { cf: 1, lastItem: 0.5, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1, sequence: 0.5 };
 
 /** Hyper-parameters the engine needs to use the model as it was trained and tuned. */
 export interface ModelParams {
@@ -150,6 +150,20 @@ export interface ModelManifest {
   starter?: StarterList;
   files: ModelFiles;
   shards: ModelShards;
+  /**
+   * Optional: the sequence model (`src/core/sequence-model.ts`), float16 (or float32)
+   * [`sequenceLength(dim, context, itemCount)`]: fetched after the first personal list, fused as
+   * the `sequence` signal.
+   */
+  sequence?: { file: ModelFileEntry; context: number };
+}
+
+/**
+ * Values of a sequence model's file (`src/core/sequence-model.ts`): its input scale, L position
+ * vectors, 7 matrices [d, d], 7 vectors [d] and one bias per item.
+ */
+export function sequenceLength(d: number, L: number, n: number): number {
+  return 1 + L * d + 7 * d * d + 7 * d + n;
 }
 
 /**
@@ -276,6 +290,14 @@ export function validateManifest(data: unknown): ModelManifest {
     }
   }
   validateShards(m.shards, n!);
+  if (m.sequence !== undefined) {
+    const { file, context } = m.sequence;
+    if (!Number.isInteger(context) || context <= 0 || !file || typeof file.path !== 'string' || !SHA256.test(file.sha256 ?? '') || (file.dtype !== 'float16' && file.dtype !== 'float32')) {
+      throw new ModelError('model manifest: "sequence" needs a positive "context" and a float16 or float32 "file" with "path" and a hex "sha256"');
+    }
+    const len = sequenceLength(d!, context, n!);
+    if (file.shape?.join(',') !== String(len)) throw new ModelError(`model manifest: sequence file has shape [${file.shape}], expected [${len}]`);
+  }
   if (m.starter !== undefined) validateStarter(m.starter);
   return m as ModelManifest;
 }

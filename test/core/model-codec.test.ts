@@ -20,7 +20,7 @@ function arrays(): { a: ModelArrays; catalog: CatalogItem[] } {
   const catalog = ids.map((id, i) => ({ id, title: `Product ${i}`, ...(i === 13 ? { available: false } : {}) }));
   return { a, catalog };
 }
-const meta = { version: 't-1', createdAt: '2026-01-01T00:00:00Z', source: 'test', params: { alpha0: 0.1, lambda: 0.01, nu: 1, fusion: { cf: 1, lastItem: 0.5, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1 } } };
+const meta = { version: 't-1', createdAt: '2026-01-01T00:00:00Z', source: 'test', params: { alpha0: 0.1, lambda: 0.01, nu: 1, fusion: { cf: 1, lastItem: 0.5, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1, sequence: 0 } } };
 const json = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)) as unknown;
 
 describe('model files grouped by id hash (how builds ship)', () => {

@@ -149,7 +149,7 @@ describe('encodePartitioned', () => {
   const clustering: Clustering = {
     order, starts: Int32Array.from([0, 600, 1500, 1501, n]), centroids: Float32Array.from({ length: 4 * d }, (_, j) => ((j * 37) % 11) / 10 - 0.5),
   };
-  const meta = { version: 't-1', createdAt: '2026-01-01T00:00:00Z', source: 'test', params: { alpha0: 0.1, lambda: 0.01, nu: 1, fusion: { cf: 1, lastItem: 0.5, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1 } } };
+  const meta = { version: 't-1', createdAt: '2026-01-01T00:00:00Z', source: 'test', params: { alpha0: 0.1, lambda: 0.01, nu: 1, fusion: { cf: 1, lastItem: 0.5, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1, sequence: 0 } } };
   const starter = { items: catalog.slice(0, 2), scores: [2, 1] };
   const { manifest, files } = encodePartitioned(a, catalog, meta, clustering, starter);
   const { count: P, buckets: B } = manifest.partitions;

@@ -14,7 +14,7 @@ describe('fusion tuning', () => {
       { name: 'content', weight: 1, scores: content },
     ], target, []);
   });
-  const start = { cf: 0, lastItem: 0, next: 0.1, cooc: 0, content: 3, popularity: 0 };
+  const start = { cf: 0, lastItem: 0, next: 0.1, cooc: 0, content: 3, popularity: 0, sequence: 0 };
 
   it('evaluates a weighting by the ranks it gives', () => {
     expect(evaluateWeights(cases, { ...start, next: 1, content: 0 })['hr@10']).toBe(1);

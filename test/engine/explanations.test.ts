@@ -27,6 +27,7 @@ const KINDS: Record<SignalName, ReasonKind[]> = {
   cooc: ['bought-with'],
   content: ['similar-text'],
   popularity: ['trending'],
+  sequence: ['viewed'],
 };
 
 beforeEach(() => {

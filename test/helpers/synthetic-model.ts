@@ -1,5 +1,6 @@
 import { encodeModel, type EncodeOptions } from '../../src/core/model-codec';
 import { clusterRows, encodePartitioned } from '../../src/core/partitions';
+import type { SequenceWeights } from '../../src/core/sequence-model';
 import type { CatalogFile } from '../../src/shared/catalog';
 
 /**
@@ -31,7 +32,7 @@ export function groupOf(id: string): 'racing' | 'puzzle' {
 
 /** Files of the model by URL, as `fetchBytes` serves them. */
 /** `options`: row ranges of `SHARD_ROWS` by default; `{ order: 'id-hash' }` is how builds ship. */
-export function syntheticModelFiles(base = 'http://test.local/', options: EncodeOptions = {}): Map<string, ArrayBuffer> {
+export function syntheticModelFiles(base = 'http://test.local/', options: EncodeOptions = {}, sequence?: SequenceWeights): Map<string, ArrayBuffer> {
   const emb = new Int8Array(N * D);
   const scales = new Float32Array(N).fill(1 / 127);
   for (let i = 0; i < N; i++) {
@@ -56,11 +57,11 @@ export function syntheticModelFiles(base = 'http://test.local/', options: Encode
     {
       n: N, d: D, k: K, itemIds: syntheticCatalog().items.map((it) => it.id),
       embeddings: emb, embeddingScales: scales, gram, popularity, trending,
-      coocIndex: nbIndex, coocWeight: nbWeight, nextIndex: nbIndex, nextWeight: nbWeight,
+      coocIndex: nbIndex, coocWeight: nbWeight, nextIndex: nbIndex, nextWeight: nbWeight, sequence,
     },
     {
       version: 'synthetic-1', createdAt: '2026-01-01T00:00:00Z', source: 'test',
-      params: { alpha0: 0.1, lambda: 0.01, nu: 1, fusion: { cf: 1, lastItem: 0.5, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1 } },
+      params: { alpha0: 0.1, lambda: 0.01, nu: 1, fusion: { cf: 1, lastItem: 0.5, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1, sequence: sequence ? 3 : 0 } },
     },
     syntheticCatalog().items,
     { rowsPerShard: SHARD_ROWS, ...options },
@@ -127,7 +128,7 @@ export function syntheticPartitionedFiles(base = 'http://test.local/', depts = 6
   const starter = { items: items.slice(0, 12), scores: Array.from({ length: 12 }, (_, i) => arrays.trending[i]) };
   const { files } = encodePartitioned(arrays, items, {
     version: 'parts-1', createdAt: '2026-01-01T00:00:00Z', source: 'test',
-    params: { alpha0: 0.1, lambda: 0.01, nu: 1, fusion: { cf: 1, lastItem: 0.5, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1 } },
+    params: { alpha0: 0.1, lambda: 0.01, nu: 1, fusion: { cf: 1, lastItem: 0.5, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1, sequence: 0 } },
   }, clustering, starter);
   const out = new Map<string, ArrayBuffer>();
   for (const [path, bytes] of files) out.set(`${base}model/${path}`, bytes.slice().buffer);

@@ -13,7 +13,7 @@ const FACTORS = join(ROOT, 'test/fixtures/spark-factors');
 
 /** Runs `npm run build:model -- …` as a merchant would (through tsx), in a fresh output folder. */
 function build(args: string[], out = mkdtempSync(join(tmpdir(), 'shelfwise-build-'))) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'scripts/build-model.ts'), ...args, '--out', out], {
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'scripts/build-model.ts'), ...args, '--sequence-epochs', '0', '--out', out], {
     encoding: 'utf8', cwd: ROOT, timeout: 120_000,
   });
   return { out, status: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -14,7 +14,9 @@ const SHOP = join(ROOT, 'public/examples/shop');
 
 /** Runs `npm run build:model -- …` as a merchant would (through tsx), in a fresh output folder. */
 function build(args: string[], out = mkdtempSync(join(tmpdir(), 'shelfwise-build-'))) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'scripts/build-model.ts'), ...args, '--out', out], {
+  // The sequence model's training (minutes by default) only where a test asks for it.
+  const sequence = args.includes('--sequence-epochs') ? [] : ['--sequence-epochs', '0'];
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'scripts/build-model.ts'), ...args, ...sequence, '--out', out], {
     encoding: 'utf8', cwd: ROOT, timeout: 120_000,
   });
   return { out, status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -70,6 +72,17 @@ describe('npm run build:model with a shop\'s files', () => {
     const r = build(['--products', file('products.csv', 'Title,Variant Price\nMug,3.00\n'), '--events', file('events.csv', EVENTS), '--currency', 'EUR']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/products\.csv:1: no "Handle" column/);
+  });
+});
+
+describe('npm run build:model with the sequence model (issue 17)', () => {
+  it('trains it for the given time and ships it in the manifest, checked like every other file', () => {
+    const r = build(['--products', join(SHOP, 'feed.tsv'), '--events', join(SHOP, 'events.csv'), '--dim', '8', '--epochs', '2', '--sequence-epochs', '1']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/sequence model: \d+ examples, [\d.]+ epochs in \d+ s/);
+    const manifest = validateManifest(JSON.parse(readFileSync(join(r.out, 'model/manifest.json'), 'utf8')));
+    expect(manifest.sequence?.context).toBe(10);
+    expect(readdirSync(join(r.out, 'model'))).toContain(manifest.sequence!.file.path);
   });
 });
 

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { rankOfTarget } from '../../src/core/metrics';
 import { evaluate, type EvalOptions } from '../../scripts/lib/evaluate';
@@ -20,7 +21,7 @@ function ringDataset() {
 
 const opts: EvalOptions = {
   cold: false, backend: 'cpu', tuneUsers: 30, maxTestUsers: 0,
-  model: { dim: 8, epochs: 4, k: 5 }, log: () => undefined,
+  model: { dim: 8, epochs: 4, k: 5 }, sequenceEpochs: 0, log: () => undefined,
 };
 
 describe('offline evaluation through the engine', () => {
@@ -38,6 +39,21 @@ describe('offline evaluation through the engine', () => {
     const b = await evaluate(ringDataset(), { ...opts, model: { ...opts.model, seed: 7 } });
     expect(b.metrics).toEqual(a.metrics);
     expect(b.config).toEqual(a.config);
+  });
+
+  it('trains the sequence model on the training split, fuses it, and reports what each signal is worth', async () => {
+    // As `npm run eval` runs it. Under a test runner tfjs counts the backend's data ids around each
+    // kernel (IS_TEST), and the training's custom-gradient matMul on wasm trips that count with
+    // two ids it frees itself; tensor leaks are checked by test/scripts/sequence-train.test.ts.
+    tf.env().set('IS_TEST', false);
+    const report = await evaluate(ringDataset(), { ...opts, sequenceEpochs: 2 });
+    expect(report.config.sequence_model).toBe(true);
+    expect(report.timing.sequence_training_s).toBeGreaterThan(0);
+    expect(report.metrics['hr@10']).toBeGreaterThanOrEqual(0.9);
+    const ablation = report.ablation!;
+    expect(Object.keys(ablation)).toContain('sequence alone');
+    expect(Object.keys(ablation)).toContain('without sequence');
+    expect(ablation.all['hr@10']).toBe(report.validation!['hr@10']);
   });
 
   it('rejects malformed input with the file and line', async () => {
