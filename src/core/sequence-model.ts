@@ -47,10 +47,16 @@ const MATRICES = ['Wq', 'Wk', 'Wv', 'Wa', 'W1', 'W2', 'Wo'] as const;
 const VECTORS = ['b1', 'b2', 'bo', 'g1', 'be1', 'g2', 'be2'] as const;
 
 export function packSequence(w: SequenceWeights): Float32Array {
-  const out = new Float32Array(sequenceLength(w.d, w.L, w.itemBias.length));
+  const { d, L } = w;
+  // A part of the wrong length would shift every later one: refused by name.
+  const parts: [string, Float32Array, number][] = [
+    ['P', w.P, L * d], ...MATRICES.map((k): [string, Float32Array, number] => [k, w[k], d * d]), ...VECTORS.map((k): [string, Float32Array, number] => [k, w[k], d]),
+  ];
+  for (const [name, a, len] of parts) if (a.length !== len) throw new RangeError(`packSequence: ${name} has ${a.length} values, expected ${len}`);
+  const out = new Float32Array(sequenceLength(d, L, w.itemBias.length));
   let at = 0;
   out[at++] = w.inputScale;
-  for (const a of [w.P, ...MATRICES.map((k) => w[k]), ...VECTORS.map((k) => w[k]), w.itemBias]) {
+  for (const a of [...parts.map((p) => p[1]), w.itemBias]) {
     out.set(a, at);
     at += a.length;
   }
