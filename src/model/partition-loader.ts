@@ -11,7 +11,6 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
  * file that fails is refused whole, and asked for again the next time it is wanted.
  */
 export class PartitionLoader {
-  readonly layout = 'partitioned';
   private indexLoad?: Promise<PartIndex>;
   private gramLoad?: Promise<Float32Array>;
   private buckets = new Map<number, Promise<Map<string, number>>>();
