@@ -135,7 +135,8 @@ export interface ModelParams {
   fusion: FusionWeights;
 }
 
-export interface ModelManifest {
+/** What every model's manifest says, whole or partitioned. */
+export interface ManifestHeader {
   format: 'shelfwise-model';
   formatVersion: 2;
   version: string;
@@ -148,6 +149,9 @@ export interface ModelManifest {
   params: ModelParams;
   /** Optional: without it the first carousel waits for the catalogue and the model's arrays. */
   starter?: StarterList;
+}
+
+export interface ModelManifest extends ManifestHeader {
   files: ModelFiles;
   shards: ModelShards;
   /**
@@ -190,18 +194,8 @@ export interface ModelPartitions {
 }
 
 /** A partitioned model's manifest: no whole-catalogue files, the Gram matrix and the parts' index. */
-export interface PartitionedManifest {
-  format: 'shelfwise-model';
-  formatVersion: 2;
+export interface PartitionedManifest extends ManifestHeader {
   layout: 'partitioned';
-  version: string;
-  createdAt: string;
-  source: string;
-  itemCount: number;
-  dim: number;
-  neighbours: number;
-  params: ModelParams;
-  starter?: StarterList;
   /** float32 [d, d]: VᵀV over every item (the fold-in's Gram term is over the whole catalogue). */
   gram: ModelFileEntry;
   /** Mean and standard deviation of `popularity` over every item. */
@@ -229,10 +223,7 @@ export function validatePartitionedManifest(data: unknown): PartitionedManifest 
   if (m.format !== 'shelfwise-model' || m.formatVersion !== 2 || m.layout !== 'partitioned') {
     throw new ModelError('model manifest: expected a "shelfwise-model" of format 2 with layout "partitioned"');
   }
-  for (const [name, v] of [['itemCount', m.itemCount], ['dim', m.dim], ['neighbours', m.neighbours]] as const) {
-    if (!Number.isInteger(v) || (v as number) <= 0) throw new ModelError(`model manifest: "${name}" must be a positive integer`);
-  }
-  validateParams(m.params);
+  validateHeader(m);
   const g = m.gram;
   if (!g || typeof g.path !== 'string' || !SHA256.test(g.sha256) || g.dtype !== 'float32' || g.shape?.join(',') !== `${m.dim},${m.dim}`) {
     throw new ModelError(`model manifest: "gram" must be a float32 [${m.dim}, ${m.dim}] file with a hex "sha256"`);
@@ -264,12 +255,9 @@ export function validateManifest(data: unknown): ModelManifest {
   if (m.formatVersion !== 2) {
     throw new ModelError(`model manifest: format version ${JSON.stringify(m.formatVersion ?? 1)} is not supported (2 is); rebuild the model with \`npm run build:model\``);
   }
-  const n = m.itemCount, d = m.dim, k = m.neighbours;
-  for (const [name, v] of [['itemCount', n], ['dim', d], ['neighbours', k]] as const) {
-    if (!Number.isInteger(v) || (v as number) <= 0) throw new ModelError(`model manifest: "${name}" must be a positive integer`);
-  }
+  const n = m.itemCount, d = m.dim;
+  validateHeader(m);
   if (!m.files || typeof m.files !== 'object') throw new ModelError('model manifest: no "files"');
-  validateParams(m.params);
   const expected: Record<keyof ModelFiles, [DType, number[]]> = {
     itemIds: ['json', [n!]],
     embeddings: [m.files.embeddings?.dtype === 'int4' ? 'int4' : 'int8', [n!, d!]],
@@ -300,6 +288,14 @@ export function validateManifest(data: unknown): ModelManifest {
   }
   if (m.starter !== undefined) validateStarter(m.starter);
   return m as ModelManifest;
+}
+
+/** Sizes and parameters, as every layout has them. */
+function validateHeader(m: Partial<ManifestHeader>): void {
+  for (const [name, v] of [['itemCount', m.itemCount], ['dim', m.dim], ['neighbours', m.neighbours]] as const) {
+    if (!Number.isInteger(v) || (v as number) <= 0) throw new ModelError(`model manifest: "${name}" must be a positive integer`);
+  }
+  validateParams(m.params);
 }
 
 function validateParams(params: ModelParams | undefined): void {
