@@ -262,27 +262,41 @@ export class ModelLoader {
     return this.verified(entry.path, entry.sha256, `file "${key}"`);
   }
 
-  private async verified(path: string, sha256: string, what: string): Promise<ArrayBuffer> {
-    const buf = await this.fetchFile(path, what, sha256);
-    await this.check(buf, sha256, what);
-    return buf;
+  private verified(path: string, sha256: string, what: string): Promise<ArrayBuffer> {
+    return fetchVerified(this.fetchBytes, this.manifestUrl, path, sha256, what);
   }
 
-  private async fetchFile(path: string, what: string, sha256?: string): Promise<ArrayBuffer> {
-    const url = new URL(path, this.manifestUrl).href;
-    try {
-      return await this.fetchBytes(url, sha256 ? { sha256 } : undefined);
-    } catch (err) {
-      throw new ModelError(`model ${what} (${url}): ${message(err)}`);
-    }
+  private fetchFile(path: string, what: string): Promise<ArrayBuffer> {
+    return fetchModelFile(this.fetchBytes, this.manifestUrl, path, what);
   }
 
-  private async check(buf: ArrayBuffer, sha256: string, what: string): Promise<void> {
-    const actual = await sha256Hex(buf);
-    if (actual !== sha256) {
-      throw new ModelError(`model ${what} failed its checksum (expected ${sha256.slice(0, 12)}…, got ${actual.slice(0, 12)}…)`);
-    }
+  private check(buf: ArrayBuffer, sha256: string, what: string): Promise<void> {
+    return checkDigest(buf, sha256, what);
   }
+}
+
+/** A file named by a model's manifest (or its index), relative to the manifest; a failure names it. */
+async function fetchModelFile(fetchBytes: FetchBytes, manifestUrl: string, path: string, what: string, sha256?: string): Promise<ArrayBuffer> {
+  const url = new URL(path, manifestUrl).href;
+  try {
+    return await fetchBytes(url, sha256 ? { sha256 } : undefined);
+  } catch (err) {
+    throw new ModelError(`model ${what} (${url}): ${message(err)}`);
+  }
+}
+
+async function checkDigest(buf: ArrayBuffer, sha256: string, what: string): Promise<void> {
+  const actual = await sha256Hex(buf);
+  if (actual !== sha256) {
+    throw new ModelError(`model ${what} failed its checksum (expected ${sha256.slice(0, 12)}…, got ${actual.slice(0, 12)}…)`);
+  }
+}
+
+/** A model file fetched and checked against its sha256 (whole and partitioned models alike). */
+export async function fetchVerified(fetchBytes: FetchBytes, manifestUrl: string, path: string, sha256: string, what: string): Promise<ArrayBuffer> {
+  const buf = await fetchModelFile(fetchBytes, manifestUrl, path, what, sha256);
+  await checkDigest(buf, sha256, what);
+  return buf;
 }
 
 /**

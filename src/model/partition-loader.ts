@@ -1,6 +1,6 @@
 import { decodeBucket, decodeIndex, decodePart, type Part, type PartIndex } from '../core/partitions';
 import { bucketOfId, bucketPath, ModelError, partPath, validatePartitionedManifest, type PartitionedManifest } from '../shared/model-manifest';
-import { sha256Hex, type FetchBytes, type FetchOptions } from './load-model';
+import { fetchVerified, type FetchBytes } from './load-model';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -123,16 +123,7 @@ export class PartitionLoader {
     return p;
   }
 
-  private async verified(path: string, sha256: string, what: string): Promise<ArrayBuffer> {
-    const url = new URL(path, this.manifestUrl).href;
-    let bytes: ArrayBuffer;
-    try {
-      bytes = await this.fetchBytes(url, { sha256 } satisfies FetchOptions);
-    } catch (err) {
-      throw new ModelError(`model ${what} (${url}): ${message(err)}`);
-    }
-    const actual = await sha256Hex(bytes);
-    if (actual !== sha256) throw new ModelError(`model ${what} failed its checksum (expected ${sha256.slice(0, 12)}…, got ${actual.slice(0, 12)}…)`);
-    return bytes;
+  private verified(path: string, sha256: string, what: string): Promise<ArrayBuffer> {
+    return fetchVerified(this.fetchBytes, this.manifestUrl, path, sha256, what);
   }
 }

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { NODE_WASM_DIR } from '../../scripts/lib/node-wasm';
 import { createEngine, type Engine } from '../../src/engine/engine';
 import { groupOf, mapFetcher, modelFileUrl, syntheticCatalog, syntheticModelFiles } from '../helpers/synthetic-model';
+import type { RecommendationList } from '../../src/shared/protocol';
 
 const BASE = 'http://test.local/';
 const config = { catalogUrl: 'catalog.json', modelUrl: 'model/manifest.json' } as const;
@@ -114,7 +115,10 @@ describe('engine on the synthetic checkerboard', () => {
     const settledWithin = async <T>(p: Promise<T>, ms = 50) => Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 
     const second = visit();
-    expect(await second.engine.recommend({ surface: 'for-you', k: 6 })).toEqual(last);
+    // The kept list may be one computed again when the tfjs backend took over from the plain-JS
+    // model: the same items and reasons, scores equal but for the last float digits.
+    const rounded = (l: RecommendationList) => ({ ...l, items: l.items.map((it) => ({ ...it, score: Number(it.score.toFixed(5)) })) });
+    expect(rounded(await second.engine.recommend({ surface: 'for-you', k: 6 }))).toEqual(rounded(last));
     // Lists not kept (another size, an anchor) wait for the catalogue.
     const other = second.engine.recommend({ surface: 'for-you', k: 4 });
     const anchored = second.engine.recommend({ surface: 'because-you-viewed', itemId: 'it-1', k: 6 });
