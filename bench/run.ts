@@ -61,7 +61,7 @@ const P = QUICK
   ? { events: 5, burst: 50, loads: 1, forcedLoads: 1, repeats: 5, sizes: ['demo', 100_000] as CatalogSize[], idbRuns: 1, idbRepeats: 3, profileRuns: 0 }
   : { events: 15, burst: 50, loads: 5, forcedLoads: 3, repeats: 20, sizes: ['demo', 100_000, 1_000_000] as CatalogSize[], idbRuns: 3, idbRepeats: 5, profileRuns: 3 };
 
-type PerBackend = Omit<AppFigures, 'appWorkerHeapMb'> & Pick<WorkerFigures, 'fold_in_ms' | 'sequence_forward_ms' | 'score_catalog_ms' | 'worker_heap_mb'>;
+type PerBackend = Omit<AppFigures, 'appWorkerHeapMb'> & Pick<WorkerFigures, 'fold_in_ms' | 'sequence_forward_ms' | 'sequence_fine_tune_ms' | 'score_catalog_ms' | 'worker_heap_mb'>;
 
 function bundleSizes(dist: string) {
   const kb = (bytes: number) => round(bytes / 1000);
@@ -176,6 +176,7 @@ async function benchEngine(browser: Browser, appUrl: string, pagesUrl: string, l
     ...autoFigures,
     fold_in_ms: top.fold_in_ms,
     sequence_forward_ms: top.sequence_forward_ms,
+    sequence_fine_tune_ms: top.sequence_fine_tune_ms,
     score_catalog_ms: top.score_catalog_ms,
     worker_heap_mb: top.worker_heap_mb,
     ...idb,
@@ -200,7 +201,7 @@ async function benchEngine(browser: Browser, appUrl: string, pagesUrl: string, l
   return report;
 }
 
-type Report = AppFigures & Pick<WorkerFigures, 'fold_in_ms' | 'sequence_forward_ms' | 'score_catalog_ms' | 'worker_heap_mb'>;
+type Report = AppFigures & Pick<WorkerFigures, 'fold_in_ms' | 'sequence_forward_ms' | 'sequence_fine_tune_ms' | 'score_catalog_ms' | 'worker_heap_mb'>;
 
 function printTable(top: Omit<Report, 'appWorkerHeapMb'> & { idb_append_events_per_s: number; idb_read_recent_10k_ms: Dist; bundle_gzip_kb: Record<string, number> }, byBackend: Record<string, PerBackend>) {
   const d = (x: Dist | null | undefined) => (x ? `${x.p50} / ${x.p95}` : 'n/a');
@@ -211,6 +212,7 @@ function printTable(top: Omit<Report, 'appWorkerHeapMb'> & { idb_append_events_p
     ['fold-in 10 events, p50 / p95 ms', '', (f) => d(f.fold_in_ms['10'])],
     ['fold-in 50 events, p50 / p95 ms', '≤ 20 (p50)', (f) => d(f.fold_in_ms['50'])],
     ['sequence model: forward + score + top-10, p50 / p95 ms', '≤ 10 (p50, wasm)', (f) => d(f.sequence_forward_ms)],
+    ['sequence model fine-tuned: one fit, p50 / p95 ms', '', (f) => d(f.sequence_fine_tune_ms)],
     ['score + top-10 demo, p50 / p95 ms', '≤ 3 (p50)', (f) => d(f.score_catalog_ms.demo)],
     ['score + top-10 100k, p50 / p95 ms', '≤ 15 (p50)', (f) => d(f.score_catalog_ms['100000'])],
     ['score + top-10 1M, p50 / p95 ms', '≤ 150 (p50)', (f) => d(f.score_catalog_ms['1000000'])],

@@ -22,6 +22,8 @@ export interface WorkerFigures {
   fold_in_ms: Record<string, Dist>;
   /** Sequence model after an event: forward pass (JS) + scoring its query on the backend + bias + top 10, demo catalogue. */
   sequence_forward_ms: Dist;
+  /** One fit of the sequence model's per-shopper adapter (`DEFAULT_FINE_TUNE`: its steps over its transitions). */
+  sequence_fine_tune_ms: Dist;
   score_catalog_ms: Record<string, Dist | null>;
   /** JS heap + ArrayBuffers (CDP) + WebAssembly memory, after a full GC. */
   worker_heap_mb: Record<string, number | null>;
@@ -94,7 +96,8 @@ export async function measureWorker(browser: Browser, url: string, backend: Back
     const fold_in_ms: WorkerFigures['fold_in_ms'] = {};
     for (const events of [10, 50]) fold_in_ms[String(events)] = stats(await call('timeFoldIn', events, repeats, 5000));
     const sequence_forward_ms = stats(await call('timeSequence', repeats, 5000));
-    const out: WorkerFigures = { fold_in_ms, sequence_forward_ms, score_catalog_ms: {}, worker_heap_mb: {}, tfjsMb: {}, errors };
+    const sequence_fine_tune_ms = stats(await call('timeFineTune', repeats, 5000));
+    const out: WorkerFigures = { fold_in_ms, sequence_forward_ms, sequence_fine_tune_ms, score_catalog_ms: {}, worker_heap_mb: {}, tfjsMb: {}, errors };
     for (const size of sizes) {
       const key = String(size);
       try {

@@ -21,6 +21,7 @@ import { loadBaseModel, sha256Hex, type BaseModel } from '../../src/model/load-m
 import { validateCatalog } from '../../src/shared/catalog';
 import { MODEL_FILE_KEYS, sequenceLength } from '../../src/shared/model-manifest';
 import { encodeSequence, SEQ_LEN, unpackSequence } from '../../src/core/sequence-model';
+import { DEFAULT_FINE_TUNE, fitAdapter, shopperTransitions } from '../../src/core/sequence-adapter';
 import type { BackendName, ShopperEvent } from '../../src/shared/protocol';
 import { openEventLog } from '../../src/store/event-log';
 
@@ -69,6 +70,19 @@ function history(events: number, n: number) {
   return { rows, weights: Float32Array.from({ length: events }, (_, j) => Math.pow(0.5, j / 25)) };
 }
 
+/**
+ * The demo model on the backend, a sequence model of the shipped shape with random weights (the
+ * time does not depend on their values), and a history of `length` random items.
+ */
+async function sequenceSetup(length: number) {
+  const m = await demoModel();
+  foldModel ??= new TfCfModel(m.embeddings, m.n, m.d, m.gram, m.manifest.params);
+  const flat = Float32Array.from({ length: sequenceLength(m.d, SEQ_LEN, m.n) }, () => (rng.next() * 2 - 1) * 0.1);
+  flat[0] = 1;
+  const items = Array.from({ length }, () => Math.floor(rng.next() * m.n));
+  return { m, model: foldModel, w: unpackSequence(flat, m.d, SEQ_LEN, m.n), items };
+}
+
 function dropScored(): void {
   scored?.model.dispose();
   scored = undefined;
@@ -96,24 +110,30 @@ const api = {
   /**
    * The sequence model after an event (issue 17): its forward pass over the last 10 items (plain
    * JS), the catalogue scored against its query on the backend, the item bias added, the top 10.
-   * Random weights of the shipped shape: the time does not depend on their values.
    */
   async timeSequence(repeats: number, budgetMs: number): Promise<number[]> {
-    const m = await demoModel();
-    foldModel ??= new TfCfModel(m.embeddings, m.n, m.d, m.gram, m.manifest.params);
-    const model = foldModel;
-    const random = (len: number, scale: number) => Float32Array.from({ length: len }, () => (rng.next() * 2 - 1) * scale);
-    const flat = random(sequenceLength(m.d, SEQ_LEN, m.n), 0.1);
-    flat[0] = 1;
-    const w = unpackSequence(flat, m.d, SEQ_LEN, m.n);
-    const ctx = Array.from({ length: SEQ_LEN }, () => {
-      const r = Math.floor(rng.next() * m.n);
-      return m.embeddings.subarray(r * m.d, (r + 1) * m.d);
-    });
+    const { m, model, w, items } = await sequenceSetup(SEQ_LEN);
+    const ctx = items.map((r) => m.embeddings.subarray(r * m.d, (r + 1) * m.d));
     return time(repeats, async () => {
       const scores = await model.scoreAll(encodeSequence(w, ctx).z);
       for (let i = 0; i < scores.length; i++) scores[i] += w.itemBias[i];
       return topK(scores, 10);
+    }, budgetMs);
+  },
+
+  /**
+   * The sequence model's fine-tuning on the device (issue 17), as a learning step runs it: the
+   * queries of the shopper's last `DEFAULT_FINE_TUNE.examples` transitions (plain JS), then
+   * `DEFAULT_FINE_TUNE.steps` Adam steps whose gradient over the catalogue runs on the backend
+   * (no time budget here: every step is timed).
+   */
+  async timeFineTune(repeats: number, budgetMs: number): Promise<number[]> {
+    const f = { ...DEFAULT_FINE_TUNE, budgetMs: Infinity };
+    const { m, model, w, items } = await sequenceSetup(f.examples + 1);
+    return time(repeats, async () => {
+      const { contexts, targets } = shopperTransitions(items, w.L, f.examples);
+      const zs = contexts.map((c) => encodeSequence(w, c.map((r) => m.embeddings.subarray(r * m.d, (r + 1) * m.d))).z);
+      return fitAdapter(zs, targets, (q, t) => model.softmaxGradient(q, t, w.itemBias), f);
     }, budgetMs);
   },
 

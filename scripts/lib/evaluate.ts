@@ -7,15 +7,16 @@
 import { DEFAULT_BASE_MODEL_OPTIONS, trainBaseModel, type BaseModel, type BaseModelOptions } from '../../src/core/base-model';
 import { buildSequences, parseDataset, splitFingerprints, splitSequences, type DatasetSplit } from '../../src/core/dataset';
 import { groupsByTitle } from '../../src/core/title-groups';
-import { DEFAULT_FUSION, SIGNAL_NAMES, type FusionWeights } from '../../src/shared/model-manifest';
+import { DEFAULT_FUSION, SIGNAL_NAMES, type FusionWeights, type SequenceFineTune } from '../../src/shared/model-manifest';
 import { MetricsMean, quantile, rankOfTarget, round4, type RankingMetrics } from '../../src/core/metrics';
-import { evaluateWeights, tuneFusionWeights, tuningCase, type TuningCase } from '../../src/core/tune-fusion';
+import { evaluateWeights, tuneFusionWeights, tuningCase, tuningScore, type TuningCase } from '../../src/core/tune-fusion';
 import { createEngine, DIVERSITY_LAMBDA, type Engine } from '../../src/engine/engine';
 import type { CatalogFile } from '../../src/shared/catalog';
 import type { BackendName, CatalogItem, ShopperEventInput } from '../../src/shared/protocol';
 import { MemoryEventLog } from '../../src/store/event-log';
 import { DEFAULT_SEQUENCE_EPOCHS, describeTraining, serializeModel, trainSequence } from './model-files';
 import type { SequenceWeights } from '../../src/core/sequence-model';
+import { DEFAULT_FINE_TUNE } from '../../src/core/sequence-adapter';
 import { NODE_WASM_DIR } from './node-wasm';
 
 export interface EvalOptions {
@@ -28,6 +29,13 @@ export interface EvalOptions {
   model: Partial<Omit<BaseModelOptions, 'onProgress'>>;
   /** Passes of the sequence model's training over the training split (0: none; `DEFAULT_SEQUENCE_EPOCHS` by default). */
   sequenceEpochs?: number;
+  /** A sequence model trained before on this split's training users (its training is skipped): experiments. */
+  sequence?: SequenceWeights;
+  /**
+   * The sequence model's fine-tuning on the device to try on the validation users (default
+   * `DEFAULT_FINE_TUNE`; steps 0: not tried). Kept for the test users only if it helps there.
+   */
+  fineTune?: SequenceFineTune;
   log: (line: string) => void;
 }
 
@@ -49,6 +57,19 @@ export interface EvalReport {
    * only: no rules, groups or diversity): all signals, each removed in turn, and each alone.
    */
   ablation?: Record<string, RankingMetrics>;
+  /**
+   * The sequence model fine-tuned per shopper on the device, tried on the validation users:
+   * tuned without it and with it (its own fusion weights), and whether the test lists used it.
+   */
+  fine_tuning?: {
+    settings: SequenceFineTune;
+    kept: boolean;
+    val_without: RankingMetrics;
+    val_with: RankingMetrics;
+    fusion_with: FusionWeights;
+    /** One validation user's signals (fold-in, sequence model and the rest), without and with the fit, ms p50. */
+    signals_ms_p50: { without: number; with: number };
+  };
   /** Simple central recommenders on the same test shoppers (`referenceMetrics`). */
   references: Record<string, RankingMetrics>;
   /** MMR diversity: its cost in HR@10 on validation users, and what it buys on the test lists. */
@@ -121,7 +142,7 @@ export async function evaluateSplit(input: EvalInput, opts: EvalOptions): Promis
   if (input.trending) model.trending = input.trending;
   const trainingSeconds = (performance.now() - t0) / 1000;
   const t2 = performance.now();
-  const sequence = await trainSequence(model, split.train, opts.sequenceEpochs ?? DEFAULT_SEQUENCE_EPOCHS, opts.log);
+  const sequence = opts.sequence ?? await trainSequence(model, split.train, opts.sequenceEpochs ?? DEFAULT_SEQUENCE_EPOCHS, opts.log);
   const sequenceSeconds = (performance.now() - t2) / 1000;
 
   const ids = input.items.map((it) => it.id);
@@ -134,26 +155,48 @@ export async function evaluateSplit(input: EvalInput, opts: EvalOptions): Promis
   let fusion = { ...DEFAULT_FUSION };
   let validation: EvalReport['validation'];
   let ablation: EvalReport['ablation'];
+  let fineTuning: EvalReport['fine_tuning'];
+  /** The fine-tuning the test lists use: none unless it helped the validation users. */
+  let fineTune: SequenceFineTune | null = null;
   const t1 = performance.now();
   if (opts.tuneUsers > 0 && split.val.users.length > 0) {
-    const cases: TuningCase[] = [];
     const n = Math.min(opts.tuneUsers, split.val.users.length);
-    for (let v = 0; v < n; v++) {
-      const { signals } = await engine.scoreHistory(events(split.val.foldIn[v]), fusion);
-      cases.push(tuningCase(signals, split.val.target[v], split.val.foldIn[v]));
-    }
-    const tuned = tuneFusionWeights(cases, fusion);
+    const casesWith = async (f: SequenceFineTune | null) => {
+      const cases: TuningCase[] = [], ms: number[] = [];
+      for (let v = 0; v < n; v++) {
+        const start = performance.now();
+        const { signals } = await engine.scoreHistory(events(split.val.foldIn[v]), fusion, 100, undefined, f);
+        ms.push(performance.now() - start);
+        cases.push(tuningCase(signals, split.val.target[v], split.val.foldIn[v]));
+      }
+      return { cases, ms: round4(quantile(ms, 0.5)) };
+    };
+    const plain = await casesWith(null);
+    const tuned = tuneFusionWeights(plain.cases, fusion);
     fusion = tuned.weights;
     validation = { ...tuned.metrics, users: n };
-    ablation = ablate(cases, fusion);
+    ablation = ablate(plain.cases, fusion);
     opts.log(`  tuned fusion on ${n} validation users (${tuned.trials} trials): ${JSON.stringify(fusion)} → val HR@10 ${tuned.metrics['hr@10']}`);
+    const settings = opts.fineTune ?? DEFAULT_FINE_TUNE;
+    if (sequence && settings.steps > 0) {
+      const adapted = await casesWith(settings);
+      const withFit = tuneFusionWeights(adapted.cases, fusion);
+      const kept = tuningScore(withFit.metrics) > tuningScore(tuned.metrics);
+      fineTuning = { settings, kept, val_without: tuned.metrics, val_with: withFit.metrics, fusion_with: withFit.weights, signals_ms_p50: { without: plain.ms, with: adapted.ms } };
+      opts.log(`  fine-tuning on the device (${JSON.stringify(settings)}): val HR@10 ${withFit.metrics['hr@10']} / NDCG@10 ${withFit.metrics['ndcg@10']} against ${tuned.metrics['hr@10']} / ${tuned.metrics['ndcg@10']}: ${kept ? 'kept' : 'not kept'}`);
+      if (kept) {
+        fineTune = settings;
+        fusion = withFit.weights;
+        validation = { ...withFit.metrics, users: n };
+      }
+    }
   }
   const tuningSeconds = (performance.now() - t1) / 1000;
 
   /** The target's rank in the list as shown; past its end only "> 100" matters. */
   const sameProduct = productMatcher(input.items);
   const rankFor = async (foldIn: ArrayLike<number>, target: number, lambda?: number) => {
-    const r = await engine.scoreHistory(events(foldIn), fusion, 100, lambda);
+    const r = await engine.scoreHistory(events(foldIn), fusion, 100, lambda, fineTune);
     const shown = r.top.indexOf(target);
     const rank = shown >= 0 ? shown + 1 : Math.max(r.top.length + 1, rankOfTarget(r.scores, target, foldIn));
     // A card for the target's product (another variant of it) is what the shopper clicks through.
@@ -188,7 +231,7 @@ export async function evaluateSplit(input: EvalInput, opts: EvalOptions): Promis
     if (split.isCold?.(target)) cold.add(rank);
     ild += diversity;
     for (const i of top.slice(0, 10)) covered.add(i);
-    const plain = await engine.scoreHistory(events(foldIn), fusion, 10, 1);
+    const plain = await engine.scoreHistory(events(foldIn), fusion, 10, 1, fineTune);
     ildPlain += plain.diversity;
     for (const i of plain.top) coveredPlain.add(i);
     if ((t + 1) % 1000 === 0) opts.log(`  ${t + 1}/${nTest} test users, HR@10 so far ${all.mean()['hr@10']}`);
@@ -227,6 +270,7 @@ export async function evaluateSplit(input: EvalInput, opts: EvalOptions): Promis
     split: { ...input.fingerprints, train_users: split.trainUsers.length, items: nItems },
     config: { model: modelOptions, fusion, event_type: EVENT_TYPE, tuned: validation !== undefined, sequence_model: sequence !== undefined },
     ...(ablation ? { ablation } : {}),
+    ...(fineTuning ? { fine_tuning: fineTuning } : {}),
     diversity: {
       lambda: DIVERSITY_LAMBDA,
       'val_hr@10_undiversified': valPlain.mean()['hr@10'],

@@ -34,6 +34,8 @@ export interface SequenceTrainOptions {
   /** tfjs backend to train on (default wasm); the process's tfjs stays switched to it afterwards. */
   backend?: 'wasm' | 'cpu';
   onProgress?: (msg: string) => void;
+  /** Called with the weights after each full epoch (checkpoints of a long run). */
+  onEpoch?: (epoch: number, weights: SequenceWeights) => void;
 }
 
 export interface SequenceTrainResult {
@@ -287,7 +289,7 @@ export async function trainSequenceModel(
   d: number,
   opts: SequenceTrainOptions = {},
 ): Promise<SequenceTrainResult> {
-  const { seconds = 600, maxEpochs = 1000, batch = 256, lr = 0.002, seed = 7, backend = 'wasm', onProgress } = opts;
+  const { seconds = 600, maxEpochs = 1000, batch = 256, lr = 0.002, seed = 7, backend = 'wasm', onProgress, onEpoch } = opts;
   if (!(n > 0 && d > 0) || embeddings.length !== n * d) throw new RangeError(`trainSequenceModel: ${embeddings.length} embedding values for n=${n}, d=${d}`);
   if (!(batch >= 1)) throw new RangeError(`trainSequenceModel: batch ${batch}`);
   const L = SEQ_LEN;
@@ -335,6 +337,16 @@ export async function trainSequenceModel(
   const tb = new Int32Array(batch);
   const budgetMs = seconds * 1000;
   const stepsPerEpoch = Math.ceil(nEx / batch);
+  const readWeights = (): SequenceWeights => {
+    const read = (t: tf.Tensor) => Float32Array.from(t.dataSync());
+    const { Wk, Wv } = splitKv(read(params.Wkv), d);
+    return {
+      d, L, inputScale: s,
+      P: read(params.P), Wq: read(params.Wq), Wk, Wv, Wa: read(params.Wa), W1: read(params.W1), W2: read(params.W2), Wo: read(params.Wo),
+      b1: read(params.b1), b2: read(params.b2), bo: read(params.bo), g1: read(params.g1), be1: read(params.be1), g2: read(params.g2), be2: read(params.be2),
+      itemBias: read(itemBias),
+    };
+  };
   const t0 = performance.now();
   let epochs = 0, finalLoss = NaN;
   try {
@@ -371,17 +383,10 @@ export async function trainSequenceModel(
       epochs += steps / stepsPerEpoch;
       finalLoss = lossSum / steps;
       onProgress?.(`epoch ${epoch}${stopped ? ' (partial: time budget)' : ''}: ${steps} steps in ${((performance.now() - te) / 1000).toFixed(1)} s, loss ${finalLoss.toFixed(4)}`);
+      if (!stopped) onEpoch?.(epoch, readWeights());
       if (performance.now() - t0 > budgetMs) stopped = true;
     }
-    const read = (t: tf.Tensor) => Float32Array.from(t.dataSync());
-    const { Wk, Wv } = splitKv(read(params.Wkv), d);
-    const weights: SequenceWeights = {
-      d, L, inputScale: s,
-      P: read(params.P), Wq: read(params.Wq), Wk, Wv, Wa: read(params.Wa), W1: read(params.W1), W2: read(params.W2), Wo: read(params.Wo),
-      b1: read(params.b1), b2: read(params.b2), bo: read(params.bo), g1: read(params.g1), be1: read(params.be1), g2: read(params.g2), be2: read(params.be2),
-      itemBias: read(itemBias),
-    };
-    return { weights, epochs: Math.round(epochs * 1000) / 1000, seconds: (performance.now() - t0) / 1000, examples: nEx, finalLoss };
+    return { weights: readWeights(), epochs: Math.round(epochs * 1000) / 1000, seconds: (performance.now() - t0) / 1000, examples: nEx, finalLoss };
   } finally {
     optimizer.dispose();
     tf.dispose(trainable);

@@ -20,6 +20,12 @@ export interface CfScorer {
   foldIn(rows: Int32Array, weights: Float32Array): Promise<Float32Array>;
   /** V·q for every row. */
   scoreAll(q: Float32Array): Promise<Float32Array>;
+  /**
+   * For queries Q [T, d] and their target rows, with scores Q·Vᵀ + bias over every row: the mean
+   * over the T rows of the cross-entropy's gradient w.r.t. the query, Vᵀ(p − onehot) [d], and the
+   * mean cross-entropy. The sequence model's fine-tuning on the device (`core/sequence-adapter.ts`).
+   */
+  softmaxGradient(queries: Float32Array, targets: Int32Array, bias: Float32Array): Promise<{ gradient: Float32Array; loss: number }>;
   dispose(): void;
 }
 
@@ -48,6 +54,33 @@ export class JsCfScorer implements CfScorer {
       out[i] = s;
     }
     return out;
+  }
+
+  async softmaxGradient(queries: Float32Array, targets: Int32Array, bias: Float32Array): Promise<{ gradient: Float32Array; loss: number }> {
+    const { n, d, embeddings: m } = this;
+    const T = targets.length;
+    const gradient = new Float32Array(d);
+    const logits = new Float64Array(n);
+    let loss = 0;
+    for (let t = 0; t < T; t++) {
+      const q = queries.subarray(t * d, t * d + d);
+      let top = -Infinity;
+      for (let i = 0, o = 0; i < n; i++, o += d) {
+        let s = bias[i];
+        for (let j = 0; j < d; j++) s += m[o + j] * q[j];
+        logits[i] = s;
+        if (s > top) top = s;
+      }
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += (logits[i] = Math.exp(logits[i] - top));
+      loss += Math.log(sum) - Math.log(logits[targets[t]]);
+      for (let i = 0, o = 0; i < n; i++, o += d) {
+        const p = logits[i] / sum / T;
+        for (let j = 0; j < d; j++) gradient[j] += p * m[o + j];
+      }
+      for (let j = 0; j < d; j++) gradient[j] -= m[targets[t] * d + j] / T;
+    }
+    return { gradient, loss: loss / T };
   }
 
   dispose(): void {}

@@ -45,6 +45,11 @@ export function evaluateWeights(cases: TuningCase[], weights: FusionWeights): Ra
   return mean.mean();
 }
 
+/** What tuning maximises: both the hit rate and how high the hit sits matter to a shopper. */
+export function tuningScore(m: RankingMetrics): number {
+  return m['hr@10'] + m['ndcg@10'];
+}
+
 /**
  * Coordinate ascent over the fusion weights on validation shoppers: each weight in turn takes the
  * grid value that maximises HR@10 + NDCG@10, for a few rounds. Returns the weights and
@@ -56,8 +61,7 @@ export function tuneFusionWeights(
   grid: number[] = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.35, 0.5, 0.6, 0.75, 1, 1.25, 1.5, 2, 3],
   rounds = 4,
 ): { weights: FusionWeights; metrics: RankingMetrics; trials: number } {
-  // Both the hit rate and how high the hit sits matter to a shopper.
-  const score = (m: RankingMetrics) => m['hr@10'] + m['ndcg@10'];
+  const score = tuningScore;
   let weights = { ...initial };
   let best = evaluateWeights(cases, weights);
   let trials = 1;

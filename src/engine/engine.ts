@@ -1,5 +1,5 @@
 import type { Signal } from '../core/fusion';
-import type { FusionWeights } from '../shared/model-manifest';
+import type { FusionWeights, SequenceFineTune } from '../shared/model-manifest';
 import { summarizeHistory, type HistoryEvent, type ShopperHistory } from '../core/history';
 import type { BackendChoice, WasmPaths } from '../model/backend';
 import { JsCfScorer, type CfScorer } from '../core/cf-scorer';
@@ -27,6 +27,7 @@ import { defaultMerchantConfig, validateMerchantConfig, type ResolvedMerchantCon
 import type { ActiveExperiment, OutcomeSummary } from '../shared/protocol';
 import { mulberry32 } from '../core/random';
 import { encodeSequence, type SequenceWeights } from '../core/sequence-model';
+import { fitAdapter, shopperTransitions } from '../core/sequence-adapter';
 import { cryptoRandom, ExperimentRunner } from './experiments';
 
 export interface EngineOptions {
@@ -87,6 +88,10 @@ export class Engine {
   private events: ShopperEvent[] = [];
   private history: ShopperHistory = summarizeHistory([]);
   private userVector?: Float32Array;
+  /** The sequence model's per-shopper adapter (when the model asks for it), fitted after each learning step. */
+  private adapter?: Float32Array;
+  private fitting?: Promise<void>;
+  private refitWanted = false;
   /** The interests computed for `history` (the summary they were computed from: a new one invalidates them). */
   private profileCache?: { history: ShopperHistory; interests: ShopperInterest[] };
   private removed: Record<string, number> = {};
@@ -452,7 +457,7 @@ export class Engine {
           return { surface: 'for-you', items: this.trending(k, policy), personal: false };
         }
         await this.ensureNeighbours(history.items);
-        const { signals, ctx } = await this.forYouSignals(cat, cf, history, this.userVector, weights);
+        const { signals, ctx } = await this.forYouSignals(cat, cf, history, this.userVector, weights, this.adapter);
         const slots = cat.newItemSlots(contentOf(signals));
         const exclude = notForShopper(cat, history);
         const items = rankAndExplain(cat, fuseList(cat, signals, policy, exclude, slots), k, exclude, ctx, policy, slots);
@@ -495,20 +500,24 @@ export class Engine {
    * backend, signals, fusion — without touching the stored log. `weights` overrides the model's
    * fusion weights (tuning); the signals come back too so a tuner can re-weigh without recomputing,
    * and `top` is the first `k` of the list as the shopper would see it (merchant rules, new-item
-   * slots, diversity; `lambda` overrides the diversity, 1 = none).
+   * slots, diversity; `lambda` overrides the diversity, 1 = none). `fineTune` overrides the
+   * model's fine-tuning of the sequence model (null: none), as a learning step would run it.
    */
   async scoreHistory(
     events: ShopperEventInput[],
     weights?: FusionWeights,
     k = 100,
     lambda?: number,
+    fineTune?: SequenceFineTune | null,
   ): Promise<{ scores: Float32Array; signals: Signal[]; top: number[]; diversity: number }> {
     await this.ready();
     const cat = this.cat;
     if (!cat) throw new Error('scoreHistory: no catalogue loaded');
     const history = this.summarize(events);
     await this.ensureNeighbours(history.items);
-    const { signals } = await this.forYouSignals(cat, this.cf, history, await this.foldIn(history), weights ?? this.fusionWeights());
+    const w = weights ?? this.fusionWeights();
+    const adapter = w.sequence !== 0 ? await this.adaptSequence(history, fineTune) : undefined;
+    const { signals } = await this.forYouSignals(cat, this.cf, history, await this.foldIn(history), w, adapter);
     const policy = { ...this.policy('for-you', history), ...(lambda === undefined ? {} : { lambda }) };
     const slots = cat.newItemSlots(contentOf(signals));
     const exclude = notForShopper(cat, history);
@@ -677,6 +686,7 @@ export class Engine {
     this.events = [];
     this.history = summarizeHistory([]);
     this.userVector = undefined;
+    this.adapter = undefined;
     this.removed = {};
     this.kept = undefined;
     this.experiments.reset();
@@ -1106,13 +1116,43 @@ export class Engine {
     }
     this.setState({ phase: this.state.phase === 'learning' ? 'ready' : this.state.phase, detail: undefined, revision: this.state.revision + 1 });
     void this.track(this.lists.prepare(this.state.revision));
+    this.refitAdapter();
   }
 
-  private async forYouSignals(cat: CatalogModel, cf: CfScorer | undefined, history: ShopperHistory, userVector: Float32Array | undefined, weights: FusionWeights) {
+  /**
+   * Fits the sequence model's adapter to the history just learned, off the event's path: the
+   * lists of this revision use the last fit's adapter and are computed again when the new one is
+   * in (one fit at a time; a history learned meanwhile starts the next when it ends).
+   */
+  private refitAdapter(): void {
+    if (!this.sequence || !this.cat?.model?.manifest.params.sequenceFineTune) return;
+    if (this.fitting) {
+      this.refitWanted = true;
+      return;
+    }
+    const history = this.history;
+    this.fitting = this.track(this.adaptSequence(history).then(
+      (delta) => {
+        if (this.history !== history) return;
+        this.adapter = delta;
+        this.setState({ revision: this.state.revision + 1 });
+        void this.track(this.lists.prepare(this.state.revision));
+      },
+      (err: unknown) => this.reportError(`Fine-tuning the sequence model failed: ${message(err)}`),
+    ).finally(() => {
+      this.fitting = undefined;
+      if (this.refitWanted) {
+        this.refitWanted = false;
+        this.refitAdapter();
+      }
+    }));
+  }
+
+  private async forYouSignals(cat: CatalogModel, cf: CfScorer | undefined, history: ShopperHistory, userVector: Float32Array | undefined, weights: FusionWeights, adapter?: Float32Array) {
     // The item just seen says most about what comes next: its own CF neighbourhood is a signal.
     // The products (shopper, last item, sequence query) are dispatched before any is read back.
     const lastRow = history.items.length > 0 ? cat.rowOf[history.items[0]] : -1;
-    const query = cf && weights.sequence !== 0 ? this.sequenceQuery(cat, history) : undefined;
+    const query = cf && weights.sequence !== 0 ? this.sequenceQuery(cat, history, adapter) : undefined;
     const [user, last, next] = await Promise.all([
       cf && userVector ? cf.scoreAll(userVector) : undefined,
       cf && lastRow >= 0 && weights.lastItem !== 0 ? cf.scoreAll(embeddingOf(cat, lastRow)) : undefined,
@@ -1128,17 +1168,42 @@ export class Engine {
   }
 
   /**
-   * The sequence model's query for the shopper's last items (oldest first), and the item its
-   * attention weighed most; undefined without the model (or on a partitioned model's working set,
-   * whose rows are not the model's).
+   * The sequence model's query for the shopper's last items (oldest first), plus their adapter if
+   * one was fitted, and the item its attention weighed most; undefined without the model (or on a
+   * partitioned model's working set, whose rows are not the model's).
    */
-  private sequenceQuery(cat: CatalogModel, history: ShopperHistory): { z: Float32Array; source: number } | undefined {
+  private sequenceQuery(cat: CatalogModel, history: ShopperHistory, adapter?: Float32Array): { z: Float32Array; source: number } | undefined {
     const w = this.sequence;
     if (!w || this.parts || !cat.model?.hasEmbeddings) return undefined;
-    const items = Array.from(history.items.subarray(0, w.L)).reverse().filter((i) => cat.rowOf[i] >= 0);
+    const items = this.sequenceItems(cat, history, w.L);
     if (items.length === 0) return undefined;
     const { z, attention } = encodeSequence(w, items.map((i) => embeddingOf(cat, cat.rowOf[i])));
+    if (adapter) for (let j = 0; j < z.length; j++) z[j] += adapter[j];
     return { z, source: items[attention.indexOf(Math.max(...attention))] };
+  }
+
+  /** The newest `max` history items the model has rows for, oldest first. */
+  private sequenceItems(cat: CatalogModel, history: ShopperHistory, max: number): number[] {
+    return Array.from(history.items.subarray(0, max)).reverse().filter((i) => cat.rowOf[i] >= 0);
+  }
+
+  /**
+   * Fine-tunes the sequence model for this shopper (`core/sequence-adapter.ts`): a few Adam steps
+   * of a query adapter on their own transitions, the gradient over the catalogue on the CF model's
+   * backend. Undefined when the model does not ask for it (`params.sequenceFineTune`), or for a
+   * history of fewer than two items. `fineTune` overrides the model's settings (null: none).
+   */
+  private async adaptSequence(history: ShopperHistory, fineTune?: SequenceFineTune | null): Promise<Float32Array | undefined> {
+    const cat = this.cat, cf = this.cf, w = this.sequence;
+    const f = fineTune === undefined ? cat?.model?.manifest.params.sequenceFineTune : fineTune;
+    if (!f || f.steps === 0 || !cat || !cf || !w || this.parts || !cat.model?.hasEmbeddings) return undefined;
+    const items = this.sequenceItems(cat, history, f.examples + 1);
+    if (items.length < 2) return undefined;
+    const { contexts, targets } = shopperTransitions(items, w.L, f.examples);
+    const zs = contexts.map((c) => encodeSequence(w, c.map((i) => embeddingOf(cat, cat.rowOf[i]))).z);
+    const rows = Int32Array.from(targets, (i) => cat.rowOf[i]);
+    const fit = await fitAdapter(zs, rows, (q, t) => cf.softmaxGradient(q, t, w.itemBias), f);
+    return fit.steps > 0 ? fit.delta : undefined;
   }
 
   /**

@@ -15,6 +15,8 @@ export class TfCfModel implements CfScorer {
   readonly kind: string;
   private readonly table: tf.Tensor2D;
   private readonly scaledGram: tf.Tensor2D;
+  /** The last bias `softmaxGradient` was given, on the backend (the sequence model's: one per model). */
+  private bias?: { of: Float32Array; tensor: tf.Tensor2D };
 
   constructor(
     embeddings: Float32Array,
@@ -59,8 +61,34 @@ export class TfCfModel implements CfScorer {
     }
   }
 
+  async softmaxGradient(queries: Float32Array, targets: Int32Array, bias: Float32Array): Promise<{ gradient: Float32Array; loss: number }> {
+    const { n, d } = this;
+    const T = targets.length;
+    if (this.bias?.of !== bias) {
+      this.bias?.tensor.dispose();
+      this.bias = { of: bias, tensor: tf.tensor2d(bias, [1, n]) };
+    }
+    const biasRow = this.bias.tensor;
+    const [grad, loss] = tf.tidy(() => {
+      // V · Qᵀ, then transposed: a transposed [n, d] operand is several times slower on wasm.
+      const logits = tf.add(tf.transpose(tf.matMul(this.table, tf.transpose(tf.tensor2d(queries, [T, d])))), biasRow); // [T, n]
+      const logp = tf.logSoftmax(logits);
+      const onehot = tf.oneHot(tf.tensor1d(targets, 'int32'), n); // [T, n]
+      const g = tf.matMul(tf.sub(tf.exp(logp), onehot), this.table); // [T, d]
+      return [tf.div(tf.sum(g, 0), T), tf.div(tf.neg(tf.sum(tf.mul(logp, onehot))), T)];
+    });
+    try {
+      const [gv, lv] = await Promise.all([grad.data(), loss.data()]);
+      return { gradient: Float32Array.from(gv), loss: lv[0] };
+    } finally {
+      grad.dispose();
+      loss.dispose();
+    }
+  }
+
   dispose(): void {
     this.table.dispose();
     this.scaledGram.dispose();
+    this.bias?.tensor.dispose();
   }
 }

@@ -133,6 +133,25 @@ export interface ModelParams {
   nu: number;
   /** Fusion weights of the z-normalised signals for the "for-you" surface (tuned on validation users). */
   fusion: FusionWeights;
+  /**
+   * Optional: fine-tune the sequence model's query on the device for each shopper
+   * (`src/core/sequence-adapter.ts`); present only when the evaluation found it helps.
+   */
+  sequenceFineTune?: SequenceFineTune;
+}
+
+/** How the sequence model's per-shopper adapter is fitted on the device (`src/core/sequence-adapter.ts`). */
+export interface SequenceFineTune {
+  /** Adam steps at most. */
+  steps: number;
+  /** Adam learning rate. */
+  lr: number;
+  /** L2 weight of the pull towards δ = 0 (loss + l2/2·|δ|²). */
+  l2: number;
+  /** Transitions of the history used at most (the newest). */
+  examples: number;
+  /** Wall-clock budget of one fit, ms: no step starts after it has run out. */
+  budgetMs: number;
 }
 
 /** What every model's manifest says, whole or partitioned. */
@@ -305,6 +324,13 @@ function validateParams(params: ModelParams | undefined): void {
     // A signal an older model does not weigh counts 0.
     if (w === undefined) params.fusion[name] = 0;
     else if (typeof w !== 'number' || !Number.isFinite(w)) throw new ModelError(`model manifest: fusion weight "${name}" must be a number`);
+  }
+  const f = params.sequenceFineTune;
+  if (f !== undefined) {
+    for (const key of ['steps', 'lr', 'l2', 'examples', 'budgetMs'] as const) {
+      const v = f?.[key];
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ModelError(`model manifest: "sequenceFineTune.${key}" must be a number ≥ 0`);
+    }
   }
 }
 

@@ -81,6 +81,7 @@ const modelCases: [string, (files: Map<string, ArrayBuffer>) => void, RegExp][] 
   ['an older model format', (f) => patchManifest(f, (m) => { delete m.formatVersion; }), /format version 1 is not supported/],
   ['wrong shapes', (f) => patchManifest(f, (m) => { m.files.gram.shape = [3, 3]; }), /"gram" has shape \[3,3\], expected \[4,4\]/],
   ['a non-finite fusion weight', (f) => patchManifest(f, (m) => { m.params.fusion.cf = 'lots'; }), /fusion weight "cf" must be a number/],
+  ['bad fine-tuning settings', (f) => patchManifest(f, (m) => { m.params.sequenceFineTune = { steps: -1, lr: 0.05, l2: 0, examples: 8, budgetMs: 50 }; }), /"sequenceFineTune.steps" must be a number ≥ 0/],
 ];
 
 describe('bad models: non-personal lists, a clear error, the stored history kept', () => {

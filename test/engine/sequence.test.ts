@@ -67,4 +67,34 @@ describe('the sequence model as a fused signal (issue 17)', () => {
     expect(list.personal).toBe(true);
     expect(list.items.every((it) => groupOf(it.id) === 'racing')).toBe(true);
   });
+
+  it('fine-tuned on the device when the model asks for it: a shopper who goes on within racing moves the puzzle-minded model towards racing', async () => {
+    const fineTune = { steps: 30, lr: 0.3, l2: 0, examples: 8, budgetMs: 5000 };
+    const racing = ['it-1', 'it-2', 'it-3', 'it-4', 'it-5'];
+    const start = async (dbName: string, params = {}) => {
+      const engine = createEngine({ fetchBytes: mapFetcher(syntheticModelFiles(BASE, {}, puzzleNext(), params)).fetchBytes, baseUrl: BASE, dbName });
+      await engine.init(config);
+      for (const id of racing) await engine.recordEvent({ type: 'view', itemId: id });
+      await engine.whenIdle();
+      return engine;
+    };
+    const tuned = await start('seq-ft', { sequenceFineTune: fineTune });
+    const plain = await start('seq-plain');
+    // The sequence signal itself: racing items' lead over puzzle items, without and with the adapter.
+    const lead = async (f: typeof fineTune | null | undefined) => {
+      const { signals } = await tuned.scoreHistory(racing.map((itemId) => ({ type: 'view' as const, itemId })), undefined, 10, undefined, f);
+      const s = signals.find((x) => x.name === 'sequence')!.scores;
+      const mean = (g: string) => {
+        const v = Array.from(s).filter((_, i) => groupOf(`it-${i}`) === g && !racing.includes(`it-${i}`));
+        return v.reduce((a, b) => a + b, 0) / v.length;
+      };
+      return mean('racing') - mean('puzzle');
+    };
+    expect(await lead(null)).toBeLessThan(0);
+    expect(await lead(undefined)).toBeGreaterThan(0); // the manifest's settings
+    // The learning step fits it too: For you holds fewer puzzle games than the same model unadapted.
+    const puzzles = async (e: typeof tuned) => (await e.recommend({ surface: 'for-you', k: 5 })).items.filter((it) => groupOf(it.id) === 'puzzle').length;
+    expect(await puzzles(tuned)).toBeLessThan(await puzzles(plain));
+    expect(tuned.status().errors).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@ import { encodeModel, type EncodeOptions } from '../../src/core/model-codec';
 import { clusterRows, encodePartitioned } from '../../src/core/partitions';
 import type { SequenceWeights } from '../../src/core/sequence-model';
 import type { CatalogFile } from '../../src/shared/catalog';
+import type { ModelParams } from '../../src/shared/model-manifest';
 
 /**
  * A tiny catalogue and base model with a known answer ("checkerboard of tastes"): items 0..9
@@ -32,7 +33,7 @@ export function groupOf(id: string): 'racing' | 'puzzle' {
 
 /** Files of the model by URL, as `fetchBytes` serves them. */
 /** `options`: row ranges of `SHARD_ROWS` by default; `{ order: 'id-hash' }` is how builds ship. */
-export function syntheticModelFiles(base = 'http://test.local/', options: EncodeOptions = {}, sequence?: SequenceWeights): Map<string, ArrayBuffer> {
+export function syntheticModelFiles(base = 'http://test.local/', options: EncodeOptions = {}, sequence?: SequenceWeights, params: Partial<ModelParams> = {}): Map<string, ArrayBuffer> {
   const emb = new Int8Array(N * D);
   const scales = new Float32Array(N).fill(1 / 127);
   for (let i = 0; i < N; i++) {
@@ -61,7 +62,7 @@ export function syntheticModelFiles(base = 'http://test.local/', options: Encode
     },
     {
       version: 'synthetic-1', createdAt: '2026-01-01T00:00:00Z', source: 'test',
-      params: { alpha0: 0.1, lambda: 0.01, nu: 1, fusion: { cf: 1, lastItem: 0.5, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1, sequence: sequence ? 3 : 0 } },
+      params: { alpha0: 0.1, lambda: 0.01, nu: 1, fusion: { cf: 1, lastItem: 0.5, next: 0.3, cooc: 0.2, content: 0.5, popularity: 0.1, sequence: sequence ? 3 : 0 }, ...params },
     },
     syntheticCatalog().items,
     { rowsPerShard: SHARD_ROWS, ...options },

@@ -96,6 +96,22 @@ describe('TfCfModel (tfjs, cpu backend)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('the softmax gradient for fine-tuning the sequence model equals the plain-JS one, and leaks no tensors', async () => {
+    const before = tf.memory().numTensors;
+    const model = new CfModel(emb, n, d, gramOf(emb, n, d), params);
+    const js = new JsCfScorer(emb, n, d, gramOf(emb, n, d), params);
+    const queries = Float32Array.from({ length: 3 * d }, (_, k) => Math.sin(k) * 0.5);
+    const targets = Int32Array.from([0, 5, n - 1]);
+    const bias = Float32Array.from({ length: n }, (_, i) => (i % 3) * 0.1);
+    for (let round = 0; round < 2; round++) {
+      const [a, b] = await Promise.all([model.softmaxGradient(queries, targets, bias), js.softmaxGradient(queries, targets, bias)]);
+      expect(a.loss).toBeCloseTo(b.loss, 4);
+      a.gradient.forEach((g, j) => expect(g).toBeCloseTo(b.gradient[j], 4));
+    }
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('an empty history gives the zero vector without touching the backend', async () => {
     const model = new CfModel(emb, n, d, gramOf(emb, n, d), params);
     const u = await model.foldIn(new Int32Array(0), new Float32Array(0));
