@@ -29,7 +29,8 @@ import { DEFAULT_BASE_MODEL_OPTIONS, trainBaseModel, type BaseModel } from '../s
 import { groupsByTitle } from '../src/core/title-groups';
 import { EVENT_TYPES, recentTrending, timedSequences } from '../src/core/shop-events';
 import { validateCatalog, type CatalogFile } from '../src/shared/catalog';
-import { DEFAULT_FUSION, type FusionWeights } from '../src/shared/model-manifest';
+import { DEFAULT_FUSION, type FusionWeights, type SequenceFineTune } from '../src/shared/model-manifest';
+import type { EvalReport } from './lib/evaluate';
 import type { CatalogItem } from '../src/shared/protocol';
 import { DEFAULT_SEQUENCE_EPOCHS, describeTraining, embeddingBits, serializeModel, serializePartitioned, trainSequence } from './lib/model-files';
 import { PART_SIZE } from '../src/core/partitions';
@@ -142,8 +143,10 @@ async function main(): Promise<void> {
   log(`catalog.json: ${nItems} items (${groups} variant groups), ${kb(catalogBytes.length)}`);
 
   // Fusion weights tuned on validation users by an evaluation run (`npm run eval -- --out F`).
-  const fusion = values['fusion-from'] ? fusionFrom(values['fusion-from']) : DEFAULT_FUSION;
+  // With them, the sequence model's fine-tuning on the device, if that evaluation kept it.
+  const { fusion, sequenceFineTune } = values['fusion-from'] ? fusionFrom(values['fusion-from']) : { fusion: DEFAULT_FUSION, sequenceFineTune: undefined };
   console.log(`  fusion weights${values['fusion-from'] ? ` (from ${values['fusion-from']})` : ' (defaults)'}: ${JSON.stringify(fusion)}`);
+  if (sequenceFineTune) console.log(`  the sequence model fine-tuned on the device: ${JSON.stringify(sequenceFineTune)}`);
   const created = process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : new Date();
   const o = model.options;
   const training = describeTraining(model, {
@@ -156,6 +159,7 @@ async function main(): Promise<void> {
     createdAt: created.toISOString(),
     source: `${input.describe} ${training}`,
     fusion,
+    sequenceFineTune,
   };
   // The sequence model (issue 17) on every shopper's sequence; not in a partitioned model yet.
   const sequenceEpochs = num(values['sequence-epochs'], 'sequence-epochs') ?? DEFAULT_SEQUENCE_EPOCHS;
@@ -281,11 +285,11 @@ async function fromShop(
   };
 }
 
-function fusionFrom(file: string): FusionWeights {
-  const report = JSON.parse(readFileSync(file, 'utf8')) as { config?: { fusion?: FusionWeights; tuned?: boolean } };
+function fusionFrom(file: string): { fusion: FusionWeights; sequenceFineTune?: SequenceFineTune } {
+  const report = JSON.parse(readFileSync(file, 'utf8')) as Partial<Pick<EvalReport, 'config' | 'fine_tuning'>>;
   const fusion = report.config?.fusion;
   if (!fusion || !report.config?.tuned) throw new Error(`${file}: not an evaluation report with tuned fusion weights`);
-  return { ...DEFAULT_FUSION, ...fusion };
+  return { fusion: { ...DEFAULT_FUSION, ...fusion }, sequenceFineTune: report.fine_tuning?.kept ? report.fine_tuning.settings : undefined };
 }
 
 /** Writes a file whole or not at all: a temporary file beside it, then a rename. */

@@ -3,6 +3,7 @@
  *
  *   npm run eval -- --data DIR [--cold] [--out FILE.json] [--backend wasm|cpu] [--tune-users 1500]
  *                   [--max-test-users N] [--dim 64] [--epochs 10] [--embedding-bits 8|4] [--sequence-epochs 2]
+ *                   [--fine-tune-steps 5] [--fine-tune-lr 0.05]   (the sequence model's fine-tuning on the device; 0 steps: not tried)
  *
  *   npm run eval -- --products FEED --events FILE [--cold] [--text full|title] [--out FILE.json]
  *     (a shop's own data, split by time: see build-model.ts for the formats; --text title places new
@@ -17,11 +18,13 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { coldVariant, DatasetError } from '../src/core/dataset';
 import { BACKENDS, type BackendName } from '../src/shared/protocol';
+import { badFineTuneSetting } from '../src/shared/model-manifest';
 import { evaluate, evaluateSplit, type EvalReport } from './lib/evaluate';
 import { readShop, SHOP_OPTIONS, shopFilesFromArgs } from './lib/shop-input';
 import { EventsError, timedSequences, timeSplit, timeSplitFingerprints } from '../src/core/shop-events';
 import { FeedError } from '../src/core/product-feed';
 import { DEFAULT_SEQUENCE_EPOCHS, embeddingBits } from './lib/model-files';
+import { DEFAULT_FINE_TUNE } from '../src/core/sequence-adapter';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -30,7 +33,7 @@ async function main(): Promise<void> {
       ...SHOP_OPTIONS, text: { type: 'string', default: 'full' },
       backend: { type: 'string', default: 'wasm' }, 'tune-users': { type: 'string', default: '1500' },
       'max-test-users': { type: 'string', default: '0' }, dim: { type: 'string' }, epochs: { type: 'string' }, 'embedding-bits': { type: 'string' },
-      'sequence-epochs': { type: 'string' },
+      'sequence-epochs': { type: 'string' }, 'fine-tune-steps': { type: 'string' }, 'fine-tune-lr': { type: 'string' },
     },
   });
   const shop = values.products !== undefined && values.events !== undefined;
@@ -45,12 +48,19 @@ async function main(): Promise<void> {
   if (values.dim) model.dim = Number(values.dim);
   if (values.epochs) model.epochs = Number(values.epochs);
   if (values['embedding-bits']) model.embeddingBits = embeddingBits(values['embedding-bits'])!;
+  const fineTune = {
+    ...DEFAULT_FINE_TUNE,
+    ...(values['fine-tune-steps'] !== undefined ? { steps: Number(values['fine-tune-steps']) } : {}),
+    ...(values['fine-tune-lr'] !== undefined ? { lr: Number(values['fine-tune-lr']) } : {}),
+  };
+  if (badFineTuneSetting(fineTune)) throw new Error('--fine-tune-steps and --fine-tune-lr must be numbers ≥ 0');
   const options = {
     cold: values.cold ?? false,
     backend: values.backend as BackendName,
     tuneUsers: Number(values['tune-users']),
     maxTestUsers: Number(values['max-test-users']),
     sequenceEpochs: values['sequence-epochs'] === undefined ? DEFAULT_SEQUENCE_EPOCHS : Number(values['sequence-epochs']),
+    fineTune,
     model,
     log: (line: string) => console.log(line),
   };
@@ -105,6 +115,12 @@ async function main(): Promise<void> {
     console.log(`| ablation, ${report.validation?.users} validation users (fused scores only) | HR@10 | NDCG@10 |`);
     console.log('| --- | --- | --- |');
     for (const [name, r] of Object.entries(report.ablation)) console.log(`| ${name} | ${r['hr@10'].toFixed(4)} | ${r['ndcg@10'].toFixed(4)} |`);
+  }
+  const ft = report.fine_tuning;
+  if (ft) {
+    console.log(`\nsequence model fine-tuned on the device (${JSON.stringify(ft.settings)}), validation HR@10 / NDCG@10: ` +
+      `${ft.val_with['hr@10']} / ${ft.val_with['ndcg@10']} with, ${ft.val_without['hr@10']} / ${ft.val_without['ndcg@10']} without: ` +
+      `${ft.kept ? 'kept for the test users' : 'not kept'}; one shopper's signals ${ft.signals_ms_p50.with} ms p50 with the fit, ${ft.signals_ms_p50.without} without`);
   }
   console.log(`split: test_users_sha256 ${report.split.test_users_sha256}`);
   if (values.out) {

@@ -10,7 +10,7 @@ import type { CatalogItem } from '../../src/shared/protocol';
 /** The files of a model as the engine fetches them: path (relative to the manifest) → bytes, `manifest.json` included. */
 export type SerializedModel = EncodedModel;
 
-type Meta = { version: string; createdAt: string; source: string; fusion: ModelParams['fusion'] };
+type Meta = { version: string; createdAt: string; source: string; fusion: ModelParams['fusion']; sequenceFineTune?: ModelParams['sequenceFineTune'] };
 
 /** The arrays of a trained base model in the codec's terms; row i is `catalog[i]`. */
 function arraysOf(model: BaseModel, catalog: readonly CatalogItem[], sequence?: SequenceWeights): ModelArrays {
@@ -26,7 +26,7 @@ function arraysOf(model: BaseModel, catalog: readonly CatalogItem[], sequence?: 
 
 const paramsOf = (model: BaseModel, meta: Meta) => ({
   version: meta.version, createdAt: meta.createdAt, source: meta.source,
-  params: { alpha0: model.options.alpha0, lambda: model.options.lambda, nu: model.options.nu, fusion: meta.fusion },
+  params: { alpha0: model.options.alpha0, lambda: model.options.lambda, nu: model.options.nu, fusion: meta.fusion, ...(meta.sequenceFineTune ? { sequenceFineTune: meta.sequenceFineTune } : {}) },
 });
 
 /**

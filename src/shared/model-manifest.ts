@@ -140,6 +140,14 @@ export interface ModelParams {
   sequenceFineTune?: SequenceFineTune;
 }
 
+/** The first fine-tuning setting that is not a finite number ≥ 0, if any. */
+export function badFineTuneSetting(f: Partial<SequenceFineTune> | null): keyof SequenceFineTune | undefined {
+  return (['steps', 'lr', 'l2', 'examples', 'budgetMs'] as const).find((k) => {
+    const v = f?.[k];
+    return typeof v !== 'number' || !Number.isFinite(v) || v < 0;
+  });
+}
+
 /** How the sequence model's per-shopper adapter is fitted on the device (`src/core/sequence-adapter.ts`). */
 export interface SequenceFineTune {
   /** Adam steps at most. */
@@ -325,13 +333,8 @@ function validateParams(params: ModelParams | undefined): void {
     if (w === undefined) params.fusion[name] = 0;
     else if (typeof w !== 'number' || !Number.isFinite(w)) throw new ModelError(`model manifest: fusion weight "${name}" must be a number`);
   }
-  const f = params.sequenceFineTune;
-  if (f !== undefined) {
-    for (const key of ['steps', 'lr', 'l2', 'examples', 'budgetMs'] as const) {
-      const v = f?.[key];
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ModelError(`model manifest: "sequenceFineTune.${key}" must be a number ≥ 0`);
-    }
-  }
+  const bad = params.sequenceFineTune === undefined ? undefined : badFineTuneSetting(params.sequenceFineTune);
+  if (bad) throw new ModelError(`model manifest: "sequenceFineTune.${bad}" must be a number ≥ 0`);
 }
 
 /**

@@ -76,8 +76,20 @@ describe('npm run build:model with a shop\'s files', () => {
 });
 
 describe('npm run build:model with the sequence model (issue 17)', () => {
-  it('trains it for the given time and ships it in the manifest, checked like every other file', () => {
-    const r = build(['--products', join(SHOP, 'feed.tsv'), '--events', join(SHOP, 'events.csv'), '--dim', '8', '--epochs', '2', '--sequence-epochs', '1']);
+  it('trains it for the given time and ships it in the manifest, checked like every other file; fine-tuning on the device only as the evaluation kept it', () => {
+    const settings = { steps: 5, lr: 0.05, l2: 0.01, examples: 8, budgetMs: 50 };
+    const report = (kept: boolean) => file('eval.json', JSON.stringify({
+      config: { tuned: true, fusion: { cf: 0.5, lastItem: 0.5, next: 0.1, cooc: 0.3, content: 0.6, popularity: 0, sequence: 1 } },
+      fine_tuning: { settings, kept },
+    }));
+    const r = build(['--products', join(SHOP, 'feed.tsv'), '--events', join(SHOP, 'events.csv'), '--dim', '8', '--epochs', '2', '--sequence-epochs', '1', '--fusion-from', report(true)]);
+    expect(r.status).toBe(0);
+    const tuned = validateManifest(JSON.parse(readFileSync(join(r.out, 'model/manifest.json'), 'utf8')));
+    expect(tuned.params.sequenceFineTune).toEqual(settings);
+    expect(tuned.params.fusion.sequence).toBe(1);
+    const notKept = build(['--products', join(SHOP, 'feed.tsv'), '--events', join(SHOP, 'events.csv'), '--dim', '8', '--epochs', '2', '--fusion-from', report(false)]);
+    expect(notKept.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(notKept.out, 'model/manifest.json'), 'utf8')).params.sequenceFineTune).toBeUndefined();
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/sequence model: \d+ examples, [\d.]+ epochs in \d+ s/);
     const manifest = validateManifest(JSON.parse(readFileSync(join(r.out, 'model/manifest.json'), 'utf8')));

@@ -54,6 +54,20 @@ describe('offline evaluation through the engine', () => {
     expect(Object.keys(ablation)).toContain('sequence alone');
     expect(Object.keys(ablation)).toContain('without sequence');
     expect(ablation.all['hr@10']).toBe(report.validation!['hr@10']);
+    // Fine-tuning on the device was tried on the same validation users, and kept only if it scored higher there.
+    const ft = report.fine_tuning!;
+    expect(ft.val_without).toEqual(ablation.all);
+    const score = (m: typeof ft.val_with) => m['hr@10'] + m['ndcg@10'];
+    expect(ft.kept).toBe(score(ft.val_with) > score(ft.val_without));
+    expect(report.validation!['hr@10']).toBe((ft.kept ? ft.val_with : ft.val_without)['hr@10']);
+    expect(ft.signals_ms_p50.with).toBeGreaterThan(0);
+  });
+
+  it('does not try fine-tuning when told not to (steps 0) or without a sequence model', async () => {
+    tf.env().set('IS_TEST', false);
+    const report = await evaluate(ringDataset(), { ...opts, sequenceEpochs: 1, fineTune: { steps: 0, lr: 0.05, l2: 0, examples: 8, budgetMs: 50 } });
+    expect(report.fine_tuning).toBeUndefined();
+    expect((await evaluate(ringDataset(), opts)).fine_tuning).toBeUndefined();
   });
 
   it('rejects malformed input with the file and line', async () => {
