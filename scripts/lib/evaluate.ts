@@ -67,6 +67,8 @@ export interface EvalReport {
     val_without: RankingMetrics;
     val_with: RankingMetrics;
     fusion_with: FusionWeights;
+    /** The sequence signal alone, without and with the fit. */
+    sequence_alone: { without: RankingMetrics; with: RankingMetrics };
     /** One validation user's signals (fold-in, sequence model and the rest), without and with the fit, ms p50. */
     signals_ms_p50: { without: number; with: number };
   };
@@ -182,7 +184,12 @@ export async function evaluateSplit(input: EvalInput, opts: EvalOptions): Promis
       const adapted = await casesWith(settings);
       const withFit = tuneFusionWeights(adapted.cases, fusion);
       const kept = tuningScore(withFit.metrics) > tuningScore(tuned.metrics);
-      fineTuning = { settings, kept, val_without: tuned.metrics, val_with: withFit.metrics, fusion_with: withFit.weights, signals_ms_p50: { without: plain.ms, with: adapted.ms } };
+      const alone = (cases: TuningCase[]) => evaluateWeights(cases, { ...NO_SIGNALS, sequence: 1 });
+      fineTuning = {
+        settings, kept, val_without: tuned.metrics, val_with: withFit.metrics, fusion_with: withFit.weights,
+        sequence_alone: { without: alone(plain.cases), with: alone(adapted.cases) },
+        signals_ms_p50: { without: plain.ms, with: adapted.ms },
+      };
       opts.log(`  fine-tuning on the device (${JSON.stringify(settings)}): val HR@10 ${withFit.metrics['hr@10']} / NDCG@10 ${withFit.metrics['ndcg@10']} against ${tuned.metrics['hr@10']} / ${tuned.metrics['ndcg@10']}: ${kept ? 'kept' : 'not kept'}`);
       if (kept) {
         fineTune = settings;
@@ -293,13 +300,15 @@ export async function evaluateSplit(input: EvalInput, opts: EvalOptions): Promis
   };
 }
 
+const NO_SIGNALS = Object.fromEntries(SIGNAL_NAMES.map((s) => [s, 0])) as FusionWeights;
+
 /** The tuned fusion on the tuning cases: as tuned, without each signal, and each signal alone. */
 function ablate(cases: TuningCase[], fusion: FusionWeights): Record<string, RankingMetrics> {
   const present = SIGNAL_NAMES.filter((name) => fusion[name] !== 0 && cases.some((c) => c.z[name] !== undefined));
   const out: Record<string, RankingMetrics> = { all: evaluateWeights(cases, fusion) };
   for (const name of present) out[`without ${name}`] = evaluateWeights(cases, { ...fusion, [name]: 0 });
   for (const name of present) {
-    out[`${name} alone`] = evaluateWeights(cases, Object.fromEntries(SIGNAL_NAMES.map((s) => [s, s === name ? 1 : 0])) as FusionWeights);
+    out[`${name} alone`] = evaluateWeights(cases, { ...NO_SIGNALS, [name]: 1 });
   }
   return out;
 }

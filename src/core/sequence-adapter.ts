@@ -10,7 +10,11 @@
  */
 import type { SequenceFineTune } from '../shared/model-manifest';
 
-export const DEFAULT_FINE_TUNE: SequenceFineTune = { steps: 5, lr: 0.05, l2: 0.01, examples: 8, budgetMs: 50 };
+/**
+ * What the evaluation tries: of the settings swept on 1,500 validation shoppers (10 steps at lr
+ * 0.1 / 0.3 / 1, 20 at 0.3), the one that helped the sequence signal most on its own.
+ */
+export const DEFAULT_FINE_TUNE: SequenceFineTune = { steps: 10, lr: 0.1, l2: 0.01, examples: 8, budgetMs: 100 };
 
 /**
  * The transitions the adapter learns from: for the history `items` (oldest first) the newest
