@@ -43,7 +43,7 @@ export interface AdapterFit {
 /**
  * Adam on δ for the queries `zs` (one per transition, [d] each) and their `targets`. Every step
  * evaluates the loss and gradient at the current δ, so the loss after the last step costs one more
- * gradient call only when it is asked for (`measureAfter`: tests and the bench).
+ * gradient call only when it is asked for (`measureAfter`: tests).
  */
 export async function fitAdapter(
   zs: readonly Float32Array[],

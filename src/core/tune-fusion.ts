@@ -61,7 +61,6 @@ export function tuneFusionWeights(
   grid: number[] = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.35, 0.5, 0.6, 0.75, 1, 1.25, 1.5, 2, 3],
   rounds = 4,
 ): { weights: FusionWeights; metrics: RankingMetrics; trials: number } {
-  const score = tuningScore;
   let weights = { ...initial };
   let best = evaluateWeights(cases, weights);
   let trials = 1;
@@ -73,7 +72,7 @@ export function tuneFusionWeights(
         const candidate = { ...weights, [name]: value };
         const m = evaluateWeights(cases, candidate);
         trials++;
-        if (score(m) > score(best)) {
+        if (tuningScore(m) > tuningScore(best)) {
           best = m;
           weights = candidate;
           improved = true;
