@@ -1125,7 +1125,7 @@ export class Engine {
    * in (one fit at a time; a history learned meanwhile starts the next when it ends).
    */
   private refitAdapter(): void {
-    if (!this.sequence || !this.cat?.model?.manifest.params.sequenceFineTune) return;
+    if (!this.sequence || !this.cat?.model?.manifest.params.sequenceFineTune || this.fusionWeights().sequence === 0) return;
     if (this.fitting) {
       this.refitWanted = true;
       return;
